@@ -1,0 +1,61 @@
+"""Record audit events. Every service write calls ``record``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tandem.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from tandem.core.actor import Actor
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def record(
+    actor: Actor | None,
+    code: str,
+    obj: Any = None,
+    *,
+    organisation: Any = None,
+    partnership: Any = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit event. ``changes`` maps field → [old, new] or a value."""
+    user = getattr(actor, "user", None)
+    person = getattr(actor, "person", None)
+    if person is not None:
+        name = str(person)
+    elif user is not None:
+        name = user.get_username()
+    else:
+        name = "system"
+    return AuditEvent.objects.create(
+        actor_user=user,
+        actor_name=name,
+        code=code,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_uuid=getattr(obj, "uuid", None),
+        object_label=str(obj)[:300] if obj is not None else "",
+        organisation=organisation,
+        partnership=partnership,
+        changes=_plain(changes or {}),
+    )
+
+
+def diff(instance: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """Fields in ``data`` whose value differs from the instance, as [old, new]."""
+    changed = {}
+    for name, new in data.items():
+        old = getattr(instance, name)
+        if old != new:
+            changed[name] = [old, new]
+    return changed

@@ -1,0 +1,42 @@
+"""Shared form plumbing: GOV.UK rendering and service errors shown on fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class TandemForm(forms.Form):
+    """A form rendered with the design system's field and error patterns."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = "s"
+
+
+class TandemModelForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = "s"
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the matching fields of a form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for e in errors:
+                for message in e.messages:
+                    if target is None and field != "__all__":
+                        message = f"{field.replace('_', ' ').capitalize()}: {message}"
+                    form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

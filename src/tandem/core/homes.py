@@ -1,0 +1,74 @@
+"""What each role needs first: the data behind each home page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tandem.core.roles import Role
+from tandem.organisations import selectors
+
+if TYPE_CHECKING:
+    from tandem.core.actor import Actor
+
+
+def _active_org_where(actor: Actor, role: str) -> Any:
+    from tandem.organisations.models import Organisation
+
+    ids = actor.organisations_where({role})
+    if not ids:
+        return None
+    wanted = actor.active_organisation_id if actor.active_organisation_id in ids else min(ids)
+    return Organisation.objects.visible_to(actor).filter(id=wanted).first()
+
+
+def _coordinators(actor: Actor) -> list[Any]:
+    result = []
+    for o in actor.organisations:
+        from tandem.organisations.models import Organisation
+
+        org = Organisation.objects.visible_to(actor).get(id=o.organisation_id)
+        people = list(selectors.people(actor, org, role=Role.COORDINATOR).exclude(id=actor.person_id))
+        result.append((org, people))
+    return result
+
+
+def build(actor: Actor, kind: str) -> dict[str, Any]:
+    person = actor.person
+    ctx: dict[str, Any] = {"person": person}
+    if kind == "partnership":
+        rows = []
+        for partnership in selectors.partnerships(actor).filter(id__in=actor.administered_partnership_ids):
+            members = list(selectors.members_of(actor, partnership))
+            rows.append({"partnership": partnership, "members": members})
+        ctx["partnerships"] = rows
+    elif kind in {"coordinator", "tutor", "trainer"}:
+        role = {"coordinator": Role.COORDINATOR, "tutor": Role.TUTOR, "trainer": Role.TRAINER}[kind]
+        org = _active_org_where(actor, role)
+        counts = selectors.role_counts(actor, org)
+        ctx.update(
+            organisation=org,
+            role_counts=[(label, counts.get(value, 0), value) for value, label in Role.choices],
+            people_total=selectors.people(actor, org).count(),
+        )
+        if kind == "coordinator":
+            ctx["without_manager"] = selectors.people_without_line_manager(actor, org).filter(
+                id__in=selectors.people(actor, org, role=Role.MENTEE).values("id")
+            )[:10]
+            from tandem.organisations.models import ImportBatch
+
+            ctx["imports"] = ImportBatch.objects.visible_to(actor).filter(organisation=org)[:5]
+            from tandem.core.models import AuditEvent
+
+            ctx["recent"] = AuditEvent.objects.visible_to(actor).filter(organisation=org)[:8]
+        elif kind == "tutor":
+            ctx["mentees"] = selectors.people(actor, org, role=Role.MENTEE)[:20]
+            ctx["mentors"] = selectors.people(actor, org, role=Role.MENTOR)[:20]
+        else:
+            ctx["mentors"] = selectors.people(actor, org, role=Role.MENTOR)[:20]
+    elif kind == "line-manager":
+        ctx["reports"] = list(selectors.reports_of(actor, person))
+    elif kind in {"mentor", "mentee"}:
+        ctx["line_managers"] = list(selectors.line_managers_of(actor, person))
+        ctx["coordinators"] = _coordinators(actor)
+        ctx["memberships"] = list(selectors.memberships_of(actor, person).current())
+    return ctx

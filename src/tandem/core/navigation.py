@@ -1,0 +1,70 @@
+"""The navigation each role sees, and the home page of each role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+
+from tandem.core.roles import Role
+
+if TYPE_CHECKING:
+    from tandem.core.actor import Actor
+
+
+@dataclass(frozen=True)
+class HomeKind:
+    slug: str
+    label: str
+    role: str
+
+
+# Order: the first a person holds is where "Home" goes.
+HOMES = (
+    HomeKind("partnership", "Partnership administrator", "partnership_admin"),
+    HomeKind("coordinator", "Coordinator", Role.COORDINATOR),
+    HomeKind("tutor", "Tutor", Role.TUTOR),
+    HomeKind("trainer", "Trainer", Role.TRAINER),
+    HomeKind("line-manager", "Line manager", Role.LINE_MANAGER),
+    HomeKind("mentor", "Mentor", Role.MENTOR),
+    HomeKind("mentee", "Mentee", Role.MENTEE),
+)
+
+
+def homes_for(actor: Actor) -> list[HomeKind]:
+    out = []
+    for home in HOMES:
+        if home.role == "partnership_admin":
+            if actor.is_partnership_admin:
+                out.append(home)
+        elif actor.has_role(home.role):
+            out.append(home)
+    return out
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def navigation_for(actor: Actor, path: str) -> list[NavItem]:
+    if not actor.is_authenticated:
+        return []
+    items: list[tuple[str, str]] = [("Home", reverse("core:home"))]
+    if actor.is_partnership_admin or actor.member_partnership_ids:
+        items.append(("Partnerships", reverse("organisations:partnership_list")))
+    items.append(("Organisations", reverse("organisations:organisation_list")))
+    if actor.people_reader_of or actor.administered_organisation_ids or actor.is_superuser:
+        items.append(("People", reverse("organisations:people")))
+    if actor.coordinator_of:
+        items.append(("Import", reverse("organisations:import_start")))
+        items.append(("Activity log", reverse("core:audit_log")))
+    items.append(("Your account", reverse("core:account")))
+    result = []
+    for label, url in items:
+        active = path == url if url == "/" else path.startswith(url)
+        result.append(NavItem(label, url, active))
+    return result

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tandem.core.forms import TandemForm, TandemModelForm
+from tandem.core.roles import Role
+from tandem.organisations.models import Organisation, OrganisationKind, Partnership, Person, Site
+
+
+class PartnershipForm(TandemModelForm):
+    class Meta:
+        model = Partnership
+        fields = ["name", "description", "region", "require_mfa_for_admins"]
+
+
+class OrganisationForm(TandemModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "region", "website", "require_mfa_for_staff"]
+
+
+class NewOrganisationForm(TandemForm):
+    name = forms.CharField(max_length=200, label="Organisation name")
+    kind = forms.ChoiceField(choices=OrganisationKind.choices, label="Kind of organisation")
+    region = forms.CharField(max_length=100, required=False)
+    website = forms.URLField(required=False)
+
+
+class AddMemberForm(TandemForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Organisation to add",
+        empty_label="Choose an organisation",
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class SiteForm(TandemModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "address", "postcode"]
+
+
+class PersonForm(TandemModelForm):
+    class Meta:
+        model = Person
+        fields = ["given_name", "family_name", "email", "phone", "job_title"]
+        labels = {"given_name": "Given name", "family_name": "Family name", "email": "Email address"}
+
+    def validate_unique(self) -> None:
+        # Uniqueness is checked by the service, which reports it on the field.
+        pass
+
+
+class NewPersonForm(PersonForm):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices, widget=forms.CheckboxSelectMultiple, label="Roles in this organisation"
+    )
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="No site")
+
+    class Meta(PersonForm.Meta):
+        pass
+
+    def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+
+class GrantRoleForm(TandemForm):
+    role = forms.ChoiceField(choices=Role.choices)
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="No site")
+
+    def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+
+class LineManagerForm(TandemForm):
+    manager = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, label="Line manager",
+        empty_label="No line manager",
+        help_text="A line manager should not mentor the people they manage; Tandem uses this to prevent it.",
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = candidates
