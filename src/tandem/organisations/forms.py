@@ -16,6 +16,8 @@ class PartnershipForm(TandemModelForm):
 
 
 class OrganisationForm(TandemModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "region", "website", "require_mfa_for_staff"]
@@ -25,7 +27,7 @@ class NewOrganisationForm(TandemForm):
     name = forms.CharField(max_length=200, label="Organisation name")
     kind = forms.ChoiceField(choices=OrganisationKind.choices, label="Kind of organisation")
     region = forms.CharField(max_length=100, required=False)
-    website = forms.URLField(required=False)
+    website = forms.URLField(required=False, assume_scheme="https")
 
 
 class AddMemberForm(TandemForm):

@@ -47,7 +47,7 @@ def partnership_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 @login_required
 def partnership_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     partnership = selectors.access_partnership(request.actor, uuid, for_write=True)
-    form = forms.PartnershipForm(request.POST or None, instance=partnership)
+    form = forms.PartnershipForm(_data(request), instance=partnership)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_partnership(request.actor, partnership, **form.cleaned_data)
@@ -67,7 +67,7 @@ def partnership_new_organisation(request: HttpRequest, uuid: str) -> HttpRespons
     partnership = selectors.access_partnership(request.actor, uuid)
     if not policies.can_add_organisation_to(request.actor, partnership):
         raise PermissionDenied("Only the partnership's administrators add organisations")
-    form = forms.NewOrganisationForm(request.POST or None)
+    form = forms.NewOrganisationForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.create_organisation(
@@ -93,7 +93,7 @@ def partnership_add_member(request: HttpRequest, uuid: str) -> HttpResponse:
     candidates = selectors.organisations(actor).exclude(
         id__in=selectors.members_of(actor, partnership).values("organisation_id")
     )
-    form = forms.AddMemberForm(request.POST or None, organisations=candidates)
+    form = forms.AddMemberForm(_data(request), organisations=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_partnership_member(actor, partnership, form.cleaned_data["organisation"])
@@ -118,6 +118,11 @@ def partnership_remove_member(request: HttpRequest, uuid: str, member_uuid: str)
     services.remove_partnership_member(request.actor, member)
     messages.success(request, f"{member.organisation} left {member.partnership}.")
     return redirect("organisations:partnership_detail", uuid=member.partnership.uuid)
+
+
+def _data(request: HttpRequest):  # noqa: ANN202
+    """Bind forms on POST, even an empty one (``request.POST or None`` would not)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _role_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
@@ -152,7 +157,7 @@ def organisation_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 @login_required
 def organisation_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     organisation = selectors.access_organisation(request.actor, uuid, for_write=True)
-    form = forms.OrganisationForm(request.POST or None, instance=organisation)
+    form = forms.OrganisationForm(_data(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organisation(request.actor, organisation, **form.cleaned_data)
@@ -175,7 +180,7 @@ def site_edit(request: HttpRequest, uuid: str, site_uuid: str | None = None) -> 
         raise PermissionDenied("This site belongs to another organisation")
     if site is None and not policies.can_change(actor, organisation):
         raise PermissionDenied("Only the organisation's coordinators add sites")
-    form = forms.SiteForm(request.POST or None, instance=site)
+    form = forms.SiteForm(_data(request), instance=site)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_site(actor, organisation, site, **form.cleaned_data)
@@ -232,7 +237,7 @@ def person_new(request: HttpRequest, uuid: str) -> HttpResponse:
     organisation = selectors.access_organisation(actor, uuid)
     if not policies.can_add_person_to(actor, organisation):
         raise PermissionDenied("Only the organisation's coordinators add people")
-    form = forms.NewPersonForm(request.POST or None, sites=selectors.sites_of(actor, organisation))
+    form = forms.NewPersonForm(_data(request), sites=selectors.sites_of(actor, organisation))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.create_person(actor, organisation, **form.cleaned_data)
@@ -269,7 +274,7 @@ def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     person = selectors.access_person(request.actor, uuid, for_write=True)
-    form = forms.PersonForm(request.POST or None, instance=person)
+    form = forms.PersonForm(_data(request), instance=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(request.actor, person, **form.cleaned_data)
@@ -290,7 +295,7 @@ def person_grant_role(request: HttpRequest, uuid: str, person_uuid: str) -> Http
     person = selectors.access_person(actor, person_uuid)
     if not policies.can_manage_people_of(actor, organisation):
         raise PermissionDenied("Only the organisation's coordinators change roles")
-    form = forms.GrantRoleForm(request.POST or None, sites=selectors.sites_of(actor, organisation))
+    form = forms.GrantRoleForm(_data(request), sites=selectors.sites_of(actor, organisation))
     if request.method == "POST" and form.is_valid():
         try:
             services.grant_role(actor, person, organisation, form.cleaned_data["role"],
@@ -329,7 +334,7 @@ def person_line_manager(request: HttpRequest, uuid: str, person_uuid: str) -> Ht
     current = selectors.line_managers_of(actor, person).filter(organisation=organisation).first()
     candidates = selectors.people(actor, organisation).exclude(id=person.pk)
     form = forms.LineManagerForm(
-        request.POST or None, candidates=candidates,
+        _data(request), candidates=candidates,
         initial={"manager": current.manager if current else None},
     )
     if request.method == "POST" and form.is_valid():
