@@ -84,7 +84,9 @@ def build_cast() -> Cast:
         )
         # A colleague in the partner organisation and in the outsider.
         for key, org in (("partner_coordinator", northgate), ("outsider_coordinator", eastfield)):
-            p = f.person_with_account(f"{key}@example.org", key.split("_")[0].title(), "Coordinator")
+            p = f.person_with_account(
+                f"{key}@example.org", key.split("_")[0].title(), "Coordinator"
+            )
             f.MembershipFactory(person=p, organisation=org, role=Role.COORDINATOR)
             cast.people[key] = p
         for key, org in (("partner_mentee", northgate), ("outsider_mentee", eastfield)):

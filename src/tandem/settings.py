@@ -28,7 +28,9 @@ SECRET_KEY = os.environ.get("TANDEM_SECRET_KEY") or (
 if not SECRET_KEY:
     raise RuntimeError("TANDEM_SECRET_KEY must be set when TANDEM_DEBUG is off")
 
-ALLOWED_HOSTS = [h for h in os.environ.get("TANDEM_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("TANDEM_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("TANDEM_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "template_partials",
+    "ninja",
     "tandem.core",
     "tandem.organisations",
     "tandem.api",
@@ -122,7 +125,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -83,38 +83,91 @@ def world(cast):
 # (record type, where) → actors who SEE it; everyone else must not.
 SEE = {
     ("organisation", "own"): {
-        "coordinator", "mentor", "mentee", "tutor", "line_manager", "trainer",
-        "partner_coordinator", "partnership_admin",
+        "coordinator",
+        "mentor",
+        "mentee",
+        "tutor",
+        "line_manager",
+        "trainer",
+        "partner_coordinator",
+        "partnership_admin",
     },
     ("organisation", "partner"): {
-        "coordinator", "mentor", "mentee", "tutor", "line_manager", "trainer",
-        "partner_coordinator", "partnership_admin",
+        "coordinator",
+        "mentor",
+        "mentee",
+        "tutor",
+        "line_manager",
+        "trainer",
+        "partner_coordinator",
+        "partnership_admin",
     },
     ("organisation", "other"): {"outsider_coordinator"},
     # the mentee's person record: themself, who reads the staff list, their manager
-    ("person", "own"): {"coordinator", "mentee", "tutor", "line_manager", "trainer", "partnership_admin"},
+    ("person", "own"): {
+        "coordinator",
+        "mentee",
+        "tutor",
+        "line_manager",
+        "trainer",
+        "partnership_admin",
+    },
     ("person", "partner"): {"partner_coordinator", "partnership_admin"},
     ("person", "other"): {"outsider_coordinator"},
-    ("membership", "own"): {"coordinator", "mentee", "tutor", "line_manager", "trainer", "partnership_admin"},
+    ("membership", "own"): {
+        "coordinator",
+        "mentee",
+        "tutor",
+        "line_manager",
+        "trainer",
+        "partnership_admin",
+    },
     ("membership", "partner"): {"partner_coordinator", "partnership_admin"},
     ("membership", "other"): {"outsider_coordinator"},
-    ("site", "own"): {"coordinator", "mentor", "mentee", "tutor", "line_manager", "trainer", "partnership_admin"},
+    ("site", "own"): {
+        "coordinator",
+        "mentor",
+        "mentee",
+        "tutor",
+        "line_manager",
+        "trainer",
+        "partnership_admin",
+    },
     ("site", "partner"): {"partner_coordinator", "partnership_admin"},
     ("site", "other"): {"outsider_coordinator"},
-    ("linemanagement", "own"): {"coordinator", "mentee", "tutor", "line_manager", "trainer", "partnership_admin"},
+    ("linemanagement", "own"): {
+        "coordinator",
+        "mentee",
+        "tutor",
+        "line_manager",
+        "trainer",
+        "partnership_admin",
+    },
     ("linemanagement", "partner"): {"partner_coordinator", "partnership_admin"},
     ("linemanagement", "other"): {"outsider_coordinator"},
     ("auditevent", "own"): {"coordinator", "partnership_admin"},
     ("auditevent", "partner"): {"partner_coordinator", "partnership_admin"},
     ("auditevent", "other"): {"outsider_coordinator"},
     ("partnership", "own"): {
-        "coordinator", "mentor", "mentee", "tutor", "line_manager", "trainer",
-        "partner_coordinator", "partnership_admin",
+        "coordinator",
+        "mentor",
+        "mentee",
+        "tutor",
+        "line_manager",
+        "trainer",
+        "partner_coordinator",
+        "partnership_admin",
     },
     ("partnership", "other"): {"outsider_coordinator"},
     ("partnershipmember", "own"): {
-        "coordinator", "mentor", "mentee", "tutor", "line_manager", "trainer",
-        "partner_coordinator", "partnership_admin",
+        "coordinator",
+        "mentor",
+        "mentee",
+        "tutor",
+        "line_manager",
+        "trainer",
+        "partner_coordinator",
+        "partnership_admin",
     },
     ("partnershipmember", "other"): {"outsider_coordinator"},
     ("apitoken", "own"): {"mentee"},
@@ -211,7 +264,9 @@ def test_see_and_change_matrix(cast, world, actor_name):
 def test_superuser_sees_everything(cast, world):
     from tandem.core.actor import build_actor
 
-    admin_user = f.UserFactory(username="root@example.org", email="root@example.org", is_superuser=True)
+    admin_user = f.UserFactory(
+        username="root@example.org", email="root@example.org", is_superuser=True
+    )
     actor = build_actor(admin_user)
     for obj in world.values():
         assert type(obj).objects.visible_to(actor).filter(pk=obj.pk).exists()
@@ -228,19 +283,36 @@ def pages(world, cast):
     for where, org in (("own", own), ("partner", partner), ("other", other)):
         person = world[("person", where)]
         out += [
-            (reverse("organisations:organisation_detail", args=[org.uuid]), "organisation", where, False),
-            (reverse("organisations:organisation_edit", args=[org.uuid]), "organisation", where, True),
+            (
+                reverse("organisations:organisation_detail", args=[org.uuid]),
+                "organisation",
+                where,
+                False,
+            ),
+            (
+                reverse("organisations:organisation_edit", args=[org.uuid]),
+                "organisation",
+                where,
+                True,
+            ),
             (reverse("organisations:person_detail", args=[person.uuid]), "person", where, False),
             (reverse("organisations:person_edit", args=[person.uuid]), "person", where, True),
             (
                 reverse("organisations:site_edit", args=[org.uuid, world[("site", where)].uuid]),
-                "site", where, True,
+                "site",
+                where,
+                True,
             ),
         ]
     for where in ("own", "other"):
         p = world[("partnership", where)]
         out += [
-            (reverse("organisations:partnership_detail", args=[p.uuid]), "partnership", where, False),
+            (
+                reverse("organisations:partnership_detail", args=[p.uuid]),
+                "partnership",
+                where,
+                False,
+            ),
             (reverse("organisations:partnership_edit", args=[p.uuid]), "partnership", where, True),
         ]
     return out

@@ -18,7 +18,11 @@ def test_unscoped_query_raises(cast):
 
 
 def test_scoped_query_returns_only_visible_rows(cast):
-    names = set(Organisation.objects.visible_to(cast.actor("outsider_coordinator")).values_list("name", flat=True))
+    names = set(
+        Organisation.objects.visible_to(cast.actor("outsider_coordinator")).values_list(
+            "name", flat=True
+        )
+    )
     assert names == {"Eastfield Adult Learning"}
 
 

@@ -14,14 +14,20 @@ from tests import factories as f
 def test_create_person_with_roles_and_audit(cast):
     actor = cast.actor("coordinator")
     person = services.create_person(
-        actor, cast.riverside, given_name=" Ada ", family_name="Lovelace",
-        email="ADA@Example.org", roles=[Role.MENTOR, Role.MENTEE],
+        actor,
+        cast.riverside,
+        given_name=" Ada ",
+        family_name="Lovelace",
+        email="ADA@Example.org",
+        roles=[Role.MENTOR, Role.MENTEE],
     )
     with system_access():
         assert person.email == "ada@example.org"
         assert person.given_name == "Ada"
         assert set(Membership.objects.filter(person=person).values_list("role", flat=True)) == {
-            "mentor", "mentee"}
+            "mentor",
+            "mentee",
+        }
         event = AuditEvent.objects.get(code="organisations.person.created", object_uuid=person.uuid)
         assert event.organisation_id == cast.riverside.pk
         assert event.actor_name == "Cora Coleman"
@@ -31,8 +37,12 @@ def test_create_person_with_roles_and_audit(cast):
 def test_create_person_duplicate_email_names_the_field(cast):
     with pytest.raises(ValidationError) as exc:
         services.create_person(
-            cast.actor("coordinator"), cast.riverside, given_name="A", family_name="B",
-            email="MENTOR@riverside.example", roles=[Role.MENTOR],
+            cast.actor("coordinator"),
+            cast.riverside,
+            given_name="A",
+            family_name="B",
+            email="MENTOR@riverside.example",
+            roles=[Role.MENTOR],
         )
     assert "email" in exc.value.error_dict
 
@@ -41,8 +51,12 @@ def test_create_person_needs_coordinator_of_that_organisation(cast):
     for name in ("mentor", "tutor", "partner_coordinator", "partnership_admin"):
         with pytest.raises(PermissionDenied):
             services.create_person(
-                cast.actor(name), cast.riverside, given_name="A", family_name="B",
-                email=f"{name}-new@example.org", roles=[Role.MENTOR],
+                cast.actor(name),
+                cast.riverside,
+                given_name="A",
+                family_name="B",
+                email=f"{name}-new@example.org",
+                roles=[Role.MENTOR],
             )
     with system_access():
         assert not Person.objects.filter(email__endswith="-new@example.org").exists()
@@ -51,15 +65,21 @@ def test_create_person_needs_coordinator_of_that_organisation(cast):
 def test_new_person_links_to_an_existing_account(cast):
     user = f.UserFactory(username="later@example.org", email="later@example.org")
     person = services.create_person(
-        cast.actor("coordinator"), cast.riverside, given_name="L", family_name="Ater",
-        email="later@example.org", roles=[Role.MENTEE],
+        cast.actor("coordinator"),
+        cast.riverside,
+        given_name="L",
+        family_name="Ater",
+        email="later@example.org",
+        roles=[Role.MENTEE],
     )
     assert person.user == user
 
 
 def test_own_line_manager_refused(cast):
     with pytest.raises(ValidationError) as exc:
-        services.set_line_manager(cast.actor("coordinator"), cast.riverside, cast.mentor, cast.mentor)
+        services.set_line_manager(
+            cast.actor("coordinator"), cast.riverside, cast.mentor, cast.mentor
+        )
     assert "own line manager" in str(exc.value)
 
 
@@ -106,7 +126,9 @@ def test_grant_and_end_role(cast):
 
 def test_partnership_admin_adds_organisation(cast):
     org = services.create_organisation(
-        cast.actor("partnership_admin"), partnership=cast.north, name="Dale Prison Education",
+        cast.actor("partnership_admin"),
+        partnership=cast.north,
+        name="Dale Prison Education",
         kind="prison_education",
     )
     assert org.partnership_memberships.get().partnership == cast.north
@@ -116,7 +138,9 @@ def test_partnership_admin_adds_organisation(cast):
         )
     with pytest.raises(ValidationError):
         services.create_organisation(
-            cast.actor("partnership_admin"), partnership=cast.north, name="riverside college",
+            cast.actor("partnership_admin"),
+            partnership=cast.north,
+            name="riverside college",
             kind="college",
         )
 

@@ -20,15 +20,22 @@ def test_add_person_form_errors_name_the_fields(cast, client):
 def test_add_person_then_see_them(cast, client):
     client.force_login(cast.coordinator.user)
     url = reverse("organisations:person_new", args=[cast.riverside.uuid])
-    response = client.post(url, {
-        "given_name": "Grace", "family_name": "Hopper", "email": "grace@example.org",
-        "roles": ["mentor"],
-    })
+    response = client.post(
+        url,
+        {
+            "given_name": "Grace",
+            "family_name": "Hopper",
+            "email": "grace@example.org",
+            "roles": ["mentor"],
+        },
+    )
     with system_access():
         person = Person.objects.get(email="grace@example.org")
     assert response.status_code == 302
     assert response["Location"] == person.get_absolute_url()
-    listing = client.get(reverse("organisations:organisation_people", args=[cast.riverside.uuid]), {"q": "hopp"})
+    listing = client.get(
+        reverse("organisations:organisation_people", args=[cast.riverside.uuid]), {"q": "hopp"}
+    )
     assert b"Hopper, Grace" in listing.content
     assert b"Reyes" not in listing.content
 
@@ -36,7 +43,9 @@ def test_add_person_then_see_them(cast, client):
 def test_people_search_htmx_returns_the_fragment(cast, client):
     client.force_login(cast.coordinator.user)
     url = reverse("organisations:organisation_people", args=[cast.riverside.uuid])
-    response = client.get(url, {"q": "reyes"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="people-results")
+    response = client.get(
+        url, {"q": "reyes"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="people-results"
+    )
     body = response.content.decode()
     assert "Reyes, Tom" in body
     assert "<h1" not in body
@@ -45,16 +54,24 @@ def test_people_search_htmx_returns_the_fragment(cast, client):
 def test_duplicate_email_in_form(cast, client):
     client.force_login(cast.coordinator.user)
     url = reverse("organisations:person_new", args=[cast.riverside.uuid])
-    response = client.post(url, {
-        "given_name": "X", "family_name": "Y", "email": cast.outsider_mentee.email, "roles": ["mentor"],
-    })
+    response = client.post(
+        url,
+        {
+            "given_name": "X",
+            "family_name": "Y",
+            "email": cast.outsider_mentee.email,
+            "roles": ["mentor"],
+        },
+    )
     assert response.status_code == 200
     assert "already in Tandem" in response.content.decode()
 
 
 def test_line_manager_cycle_in_form(cast, client):
     client.force_login(cast.coordinator.user)
-    url = reverse("organisations:person_line_manager", args=[cast.riverside.uuid, cast.line_manager.uuid])
+    url = reverse(
+        "organisations:person_line_manager", args=[cast.riverside.uuid, cast.line_manager.uuid]
+    )
     response = client.post(url, {"manager": cast.mentee.pk})
     assert response.status_code == 200
     assert "loop" in response.content.decode()
@@ -113,9 +130,15 @@ def test_partnership_admin_adds_an_organisation_through_the_page(cast, client):
 
 def test_audit_log_lists_changes_for_coordinators_only(cast, client):
     client.force_login(cast.coordinator.user)
-    client.post(reverse("organisations:person_new", args=[cast.riverside.uuid]), {
-        "given_name": "Grace", "family_name": "Hopper", "email": "grace@example.org", "roles": ["mentor"],
-    })
+    client.post(
+        reverse("organisations:person_new", args=[cast.riverside.uuid]),
+        {
+            "given_name": "Grace",
+            "family_name": "Hopper",
+            "email": "grace@example.org",
+            "roles": ["mentor"],
+        },
+    )
     log = client.get(reverse("core:audit_log"))
     assert "organisations.person.created" in log.content.decode()
     client.force_login(cast.outsider_coordinator.user)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tandem.core.tenancy import TenantManager
 
-TOKEN_PREFIX = "tdm_"
+TOKEN_PREFIX = "tdm_"  # noqa: S105 - a visible prefix, not a secret
 
 
 def hash_token(raw: str) -> str:

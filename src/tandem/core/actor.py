@@ -114,8 +114,8 @@ def build_actor(user: Any, active_organisation_id: int | None = None) -> Actor:
         administered: set[int] = set()
         require_admin_mfa = False
         if person is not None:
-            for m in Membership.objects.current().filter(person=person).select_related(
-                "organisation"
+            for m in (
+                Membership.objects.current().filter(person=person).select_related("organisation")
             ):
                 entry = organisations.setdefault(
                     m.organisation_id,

@@ -27,7 +27,9 @@ def _coordinators(actor: Actor) -> list[Any]:
         from tandem.organisations.models import Organisation
 
         org = Organisation.objects.visible_to(actor).get(id=o.organisation_id)
-        people = list(selectors.people(actor, org, role=Role.COORDINATOR).exclude(id=actor.person_id))
+        people = list(
+            selectors.people(actor, org, role=Role.COORDINATOR).exclude(id=actor.person_id)
+        )
         result.append((org, people))
     return result
 
@@ -37,7 +39,9 @@ def build(actor: Actor, kind: str) -> dict[str, Any]:
     ctx: dict[str, Any] = {"person": person}
     if kind == "partnership":
         rows = []
-        for partnership in selectors.partnerships(actor).filter(id__in=actor.administered_partnership_ids):
+        for partnership in selectors.partnerships(actor).filter(
+            id__in=actor.administered_partnership_ids
+        ):
             members = list(selectors.members_of(actor, partnership))
             rows.append({"partnership": partnership, "members": members})
         ctx["partnerships"] = rows

@@ -22,9 +22,7 @@ class ActorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not hasattr(request, "actor"):
             request.actor = SimpleLazyObject(  # type: ignore[attr-defined]
-                lambda: build_actor(
-                    request.user, request.session.get(ACTIVE_ORGANISATION_KEY)
-                )
+                lambda: build_actor(request.user, request.session.get(ACTIVE_ORGANISATION_KEY))
             )
         return self.get_response(request)
 

@@ -137,9 +137,7 @@ def _see_line_management(actor: Actor) -> Q:
 def _see_partnership_role(actor: Actor) -> Q:
     if actor.person_id is None:
         return NOTHING
-    return Q(person_id=actor.person_id) | Q(
-        partnership_id__in=actor.administered_partnership_ids
-    )
+    return Q(person_id=actor.person_id) | Q(partnership_id__in=actor.administered_partnership_ids)
 
 
 def _see_audit_event(actor: Actor) -> Q:

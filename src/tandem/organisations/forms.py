@@ -32,7 +32,8 @@ class NewOrganisationForm(TandemForm):
 
 class AddMemberForm(TandemForm):
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(), label="Organisation to add",
+        queryset=Organisation.objects.none(),
+        label="Organisation to add",
         empty_label="Choose an organisation",
     )
 
@@ -51,7 +52,11 @@ class PersonForm(TandemModelForm):
     class Meta:
         model = Person
         fields = ["given_name", "family_name", "email", "phone", "job_title"]
-        labels = {"given_name": "Given name", "family_name": "Family name", "email": "Email address"}
+        labels = {
+            "given_name": "Given name",
+            "family_name": "Family name",
+            "email": "Email address",
+        }
 
     def validate_unique(self) -> None:
         # Uniqueness is checked by the service, which reports it on the field.
@@ -60,9 +65,13 @@ class PersonForm(TandemModelForm):
 
 class NewPersonForm(PersonForm):
     roles = forms.MultipleChoiceField(
-        choices=Role.choices, widget=forms.CheckboxSelectMultiple, label="Roles in this organisation"
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Roles in this organisation",
     )
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="No site")
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(), required=False, empty_label="No site"
+    )
 
     class Meta(PersonForm.Meta):
         pass
@@ -74,7 +83,9 @@ class NewPersonForm(PersonForm):
 
 class GrantRoleForm(TandemForm):
     role = forms.ChoiceField(choices=Role.choices)
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="No site")
+    site = forms.ModelChoiceField(
+        queryset=Site.objects.none(), required=False, empty_label="No site"
+    )
 
     def __init__(self, *args: Any, sites: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,9 +94,14 @@ class GrantRoleForm(TandemForm):
 
 class LineManagerForm(TandemForm):
     manager = forms.ModelChoiceField(
-        queryset=Person.objects.none(), required=False, label="Line manager",
+        queryset=Person.objects.none(),
+        required=False,
+        label="Line manager",
         empty_label="No line manager",
-        help_text="A line manager should not mentor the people they manage; Tandem uses this to prevent it.",
+        help_text=(
+            "A line manager should not mentor the people they manage; "
+            "Tandem uses this to prevent it."
+        ),
     )
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:

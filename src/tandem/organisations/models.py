@@ -54,11 +54,11 @@ class Partnership(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def get_absolute_url(self) -> str:
-        return reverse("organisations:partnership_detail", kwargs={"uuid": self.uuid})
-
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:partnership_detail", kwargs={"uuid": self.uuid})
 
 
 class Organisation(models.Model):
@@ -80,11 +80,11 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def get_absolute_url(self) -> str:
-        return reverse("organisations:organisation_detail", kwargs={"uuid": self.uuid})
-
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:organisation_detail", kwargs={"uuid": self.uuid})
 
 
 class PartnershipMember(models.Model):
@@ -158,11 +158,11 @@ class Person(models.Model):
         verbose_name_plural = "people"
         indexes = [models.Index(fields=["family_name", "given_name"])]
 
-    def get_absolute_url(self) -> str:
-        return reverse("organisations:person_detail", kwargs={"uuid": self.uuid})
-
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:person_detail", kwargs={"uuid": self.uuid})
 
     @property
     def full_name(self) -> str:
@@ -242,11 +242,11 @@ class PartnershipRole(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="partnership_roles"
-    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="partnership_roles")
     role = models.CharField(
-        max_length=30, choices=PartnershipRoleKind.choices, default=PartnershipRoleKind.ADMINISTRATOR
+        max_length=30,
+        choices=PartnershipRoleKind.choices,
+        default=PartnershipRoleKind.ADMINISTRATOR,
     )
 
     history = HistoricalRecords()
@@ -267,9 +267,7 @@ class ImportBatch(models.Model):
     """One applied import of people, roles and line managers (A3)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="imports"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -30,8 +30,9 @@ def organisations(actor: Actor) -> QuerySet[Organisation]:
     return Organisation.objects.visible_to(actor)
 
 
-def people(actor: Actor, organisation: Organisation | None = None, *, search: str = "",
-           role: str = "") -> QuerySet[Person]:
+def people(
+    actor: Actor, organisation: Organisation | None = None, *, search: str = "", role: str = ""
+) -> QuerySet[Person]:
     qs = Person.objects.visible_to(actor)
     if organisation is not None or role:
         members = Membership.objects.visible_to(actor).current()
@@ -43,16 +44,22 @@ def people(actor: Actor, organisation: Organisation | None = None, *, search: st
     if search:
         for word in search.split()[:5]:
             qs = qs.filter(
-                Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(email__icontains=word)
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(email__icontains=word)
             )
     return qs.order_by("family_name", "given_name", "id")
 
 
-def with_roles(actor: Actor, people_qs: QuerySet[Person], organisation: Organisation | None) -> QuerySet[Person]:
+def with_roles(
+    actor: Actor, people_qs: QuerySet[Person], organisation: Organisation | None
+) -> QuerySet[Person]:
     members = Membership.objects.visible_to(actor).current().select_related("organisation")
     if organisation is not None:
         members = members.filter(organisation=organisation)
-    return people_qs.prefetch_related(Prefetch("memberships", queryset=members, to_attr="current_roles"))
+    return people_qs.prefetch_related(
+        Prefetch("memberships", queryset=members, to_attr="current_roles")
+    )
 
 
 def memberships_of(actor: Actor, person: Person) -> QuerySet[Membership]:
@@ -66,14 +73,18 @@ def memberships_of(actor: Actor, person: Person) -> QuerySet[Membership]:
 
 def line_managers_of(actor: Actor, person: Person) -> QuerySet[LineManagement]:
     return (
-        LineManagement.objects.visible_to(actor).current().filter(report=person)
+        LineManagement.objects.visible_to(actor)
+        .current()
+        .filter(report=person)
         .select_related("manager", "organisation")
     )
 
 
 def reports_of(actor: Actor, person: Person) -> QuerySet[LineManagement]:
     return (
-        LineManagement.objects.visible_to(actor).current().filter(manager=person)
+        LineManagement.objects.visible_to(actor)
+        .current()
+        .filter(manager=person)
         .select_related("report", "organisation")
         .order_by("report__family_name", "report__given_name")
     )
@@ -97,7 +108,11 @@ def partnerships_of(actor: Actor, organisation: Organisation) -> QuerySet[Partne
 
 
 def admins_of(actor: Actor, partnership: Partnership) -> QuerySet[PartnershipRole]:
-    return PartnershipRole.objects.visible_to(actor).filter(partnership=partnership).select_related("person")
+    return (
+        PartnershipRole.objects.visible_to(actor)
+        .filter(partnership=partnership)
+        .select_related("person")
+    )
 
 
 def sites_of(actor: Actor, organisation: Organisation) -> QuerySet[Site]:
@@ -106,8 +121,12 @@ def sites_of(actor: Actor, organisation: Organisation) -> QuerySet[Site]:
 
 def role_counts(actor: Actor, organisation: Organisation) -> dict[str, int]:
     rows = (
-        Membership.objects.visible_to(actor).current().filter(organisation=organisation)
-        .values("role").annotate(n=Count("id")).order_by()
+        Membership.objects.visible_to(actor)
+        .current()
+        .filter(organisation=organisation)
+        .values("role")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     return {r["role"]: r["n"] for r in rows}
 
@@ -138,5 +157,7 @@ def access_site(actor: Actor, uuid: Any, *, for_write: bool = False) -> Site:
     return access_object(actor, Site, uuid, for_write=for_write)
 
 
-def access_partnership_member(actor: Actor, uuid: Any, *, for_write: bool = False) -> PartnershipMember:
+def access_partnership_member(
+    actor: Actor, uuid: Any, *, for_write: bool = False
+) -> PartnershipMember:
     return access_object(actor, PartnershipMember, uuid, for_write=for_write)

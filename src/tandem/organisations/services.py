@@ -44,8 +44,12 @@ def normalise_email(email: str) -> str:
 
 
 @transaction.atomic
-def create_partnership(actor: Actor, *, name: str, description: str = "", region: str = "") -> Partnership:
-    _require(policies.can_create_partnership(actor), "Only platform administrators create partnerships")
+def create_partnership(
+    actor: Actor, *, name: str, description: str = "", region: str = ""
+) -> Partnership:
+    _require(
+        policies.can_create_partnership(actor), "Only platform administrators create partnerships"
+    )
     with system_access():
         if Partnership.objects.filter(name__iexact=name.strip()).exists():
             raise ValidationError({"name": "A partnership with this name already exists"})
@@ -65,15 +69,25 @@ def update_partnership(actor: Actor, partnership: Partnership, **data: Any) -> P
     partnership.full_clean()
     partnership.save()
     audit.record(
-        actor, "organisations.partnership.updated", partnership, partnership=partnership, changes=changes
+        actor,
+        "organisations.partnership.updated",
+        partnership,
+        partnership=partnership,
+        changes=changes,
     )
     return partnership
 
 
 @transaction.atomic
 def create_organisation(
-    actor: Actor, *, partnership: Partnership, name: str, kind: str, region: str = "",
-    website: str = "", require_mfa_for_staff: bool = False,
+    actor: Actor,
+    *,
+    partnership: Partnership,
+    name: str,
+    kind: str,
+    region: str = "",
+    website: str = "",
+    require_mfa_for_staff: bool = False,
 ) -> Organisation:
     _require(
         policies.can_add_organisation_to(actor, partnership),
@@ -82,18 +96,27 @@ def create_organisation(
     with system_access():
         if Organisation.objects.filter(name__iexact=name.strip()).exists():
             raise ValidationError(
-                {"name": "An organisation with this name already exists; add it as a member instead"}
+                {
+                    "name": "An organisation with this name already exists; "
+                    "add it as a member instead"
+                }
             )
     organisation = Organisation(
-        name=name.strip(), kind=kind, region=region, website=website,
+        name=name.strip(),
+        kind=kind,
+        region=region,
+        website=website,
         require_mfa_for_staff=require_mfa_for_staff,
     )
     organisation.full_clean()
     organisation.save()
     PartnershipMember.objects.create(partnership=partnership, organisation=organisation)
     audit.record(
-        actor, "organisations.organisation.created", organisation,
-        organisation=organisation, partnership=partnership,
+        actor,
+        "organisations.organisation.created",
+        organisation,
+        organisation=organisation,
+        partnership=partnership,
     )
     return organisation
 
@@ -107,8 +130,11 @@ def update_organisation(actor: Actor, organisation: Organisation, **data: Any) -
     organisation.full_clean()
     organisation.save()
     audit.record(
-        actor, "organisations.organisation.updated", organisation,
-        organisation=organisation, changes=changes,
+        actor,
+        "organisations.organisation.updated",
+        organisation,
+        organisation=organisation,
+        changes=changes,
     )
     return organisation
 
@@ -122,28 +148,40 @@ def add_partnership_member(
         "Only the partnership's administrators add members",
     )
     with system_access():
-        if PartnershipMember.objects.filter(partnership=partnership, organisation=organisation).exists():
+        if PartnershipMember.objects.filter(
+            partnership=partnership, organisation=organisation
+        ).exists():
             raise ValidationError({"organisation": f"{organisation} is already a member"})
     member = PartnershipMember.objects.create(partnership=partnership, organisation=organisation)
     audit.record(
-        actor, "organisations.partnership.member_added", member,
-        organisation=organisation, partnership=partnership,
+        actor,
+        "organisations.partnership.member_added",
+        member,
+        organisation=organisation,
+        partnership=partnership,
     )
     return member
 
 
 @transaction.atomic
 def remove_partnership_member(actor: Actor, member: PartnershipMember) -> None:
-    _require(policies.can_change(actor, member), "Only the partnership's administrators remove members")
+    _require(
+        policies.can_change(actor, member), "Only the partnership's administrators remove members"
+    )
     audit.record(
-        actor, "organisations.partnership.member_removed", member,
-        organisation=member.organisation, partnership=member.partnership,
+        actor,
+        "organisations.partnership.member_removed",
+        member,
+        organisation=member.organisation,
+        partnership=member.partnership,
     )
     member.delete()
 
 
 @transaction.atomic
-def appoint_partnership_admin(actor: Actor, partnership: Partnership, person: Person) -> PartnershipRole:
+def appoint_partnership_admin(
+    actor: Actor, partnership: Partnership, person: Person
+) -> PartnershipRole:
     _require(
         policies.can_change(actor, partnership),
         "Only the partnership's administrators appoint administrators",
@@ -156,7 +194,9 @@ def appoint_partnership_admin(actor: Actor, partnership: Partnership, person: Pe
 
 
 @transaction.atomic
-def save_site(actor: Actor, organisation: Organisation, site: Site | None = None, **data: Any) -> Site:
+def save_site(
+    actor: Actor, organisation: Organisation, site: Site | None = None, **data: Any
+) -> Site:
     site = site or Site(organisation=organisation)
     _require(policies.can_change(actor, site), "You cannot change this organisation's sites")
     changes = audit.diff(site, data) if site.pk else data
@@ -186,8 +226,16 @@ def link_user_to_person(user: Any) -> Person | None:
 
 @transaction.atomic
 def create_person(
-    actor: Actor, organisation: Organisation, *, given_name: str, family_name: str, email: str,
-    roles: list[str], phone: str = "", job_title: str = "", site: Site | None = None,
+    actor: Actor,
+    organisation: Organisation,
+    *,
+    given_name: str,
+    family_name: str,
+    email: str,
+    roles: list[str],
+    phone: str = "",
+    job_title: str = "",
+    site: Site | None = None,
     starts_on: date | None = None,
 ) -> Person:
     _require(
@@ -200,23 +248,35 @@ def create_person(
     with system_access():
         if Person.objects.filter(email__iexact=email).exists():
             raise ValidationError(
-                {"email": "Someone with this email address is already in Tandem; add a role to them instead"}
+                {
+                    "email": "Someone with this email address is already in Tandem; "
+                    "add a role to them instead"
+                }
             )
     person = Person(
-        given_name=given_name.strip(), family_name=family_name.strip(), email=email,
-        phone=phone.strip(), job_title=job_title.strip(),
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        email=email,
+        phone=phone.strip(),
+        job_title=job_title.strip(),
     )
     with system_access():
         person.full_clean()
     person.save()
     for role in roles:
         Membership.objects.create(
-            person=person, organisation=organisation, role=role, site=site,
+            person=person,
+            organisation=organisation,
+            role=role,
+            site=site,
             starts_on=starts_on or timezone.localdate(),
         )
     _link_existing_account(person)
     audit.record(
-        actor, "organisations.person.created", person, organisation=organisation,
+        actor,
+        "organisations.person.created",
+        person,
+        organisation=organisation,
         changes={"roles": roles},
     )
     return person
@@ -251,8 +311,13 @@ def update_person(actor: Actor, person: Person, **data: Any) -> Person:
 
 @transaction.atomic
 def grant_role(
-    actor: Actor, person: Person, organisation: Organisation, role: str,
-    *, site: Site | None = None, starts_on: date | None = None,
+    actor: Actor,
+    person: Person,
+    organisation: Organisation,
+    role: str,
+    *,
+    site: Site | None = None,
+    starts_on: date | None = None,
 ) -> Membership:
     _require(
         policies.can_manage_people_of(actor, organisation),
@@ -265,7 +330,9 @@ def grant_role(
             person=person, organisation=organisation, role=role
         ).first()
     if membership is not None and membership.is_current:
-        raise ValidationError({"role": f"{person} is already {membership.get_role_display().lower()} here"})
+        raise ValidationError(
+            {"role": f"{person} is already {membership.get_role_display().lower()} here"}
+        )
     if membership is None:
         membership = Membership(person=person, organisation=organisation, role=role)
     membership.site = site
@@ -273,7 +340,10 @@ def grant_role(
     membership.ends_on = None
     membership.save()
     audit.record(
-        actor, "organisations.membership.granted", membership, organisation=organisation,
+        actor,
+        "organisations.membership.granted",
+        membership,
+        organisation=organisation,
         changes={"role": role},
     )
     return membership
@@ -281,15 +351,20 @@ def grant_role(
 
 @transaction.atomic
 def end_role(actor: Actor, membership: Membership, *, ends_on: date | None = None) -> Membership:
-    _require(policies.can_change(actor, membership), "Only the organisation's coordinators end roles")
+    _require(
+        policies.can_change(actor, membership), "Only the organisation's coordinators end roles"
+    )
     ends_on = ends_on or timezone.localdate()
     if ends_on < membership.starts_on:
         raise ValidationError({"ends_on": "The role cannot end before it started"})
     membership.ends_on = ends_on
     membership.save(update_fields=["ends_on"])
     audit.record(
-        actor, "organisations.membership.ended", membership,
-        organisation=membership.organisation, changes={"ends_on": ends_on},
+        actor,
+        "organisations.membership.ended",
+        membership,
+        organisation=membership.organisation,
+        changes={"ends_on": ends_on},
     )
     return membership
 
@@ -320,18 +395,28 @@ def check_line_manager(organisation: Organisation, report: Person, manager: Pers
         raise ValidationError({"manager": "A person cannot be their own line manager"})
     if report.pk in manager_chain(manager.pk):
         raise ValidationError(
-            {"manager": f"{manager} is managed (directly or up the chain) by {report}; "
-             "this would make a line-management loop"}
+            {
+                "manager": f"{manager} is managed (directly or up the chain) by {report}; "
+                "this would make a line-management loop"
+            }
         )
     with system_access():
-        if not Membership.objects.current().filter(person=manager, organisation=organisation).exists():
+        if (
+            not Membership.objects.current()
+            .filter(person=manager, organisation=organisation)
+            .exists()
+        ):
             raise ValidationError({"manager": f"{manager} holds no current role at {organisation}"})
 
 
 @transaction.atomic
 def set_line_manager(
-    actor: Actor, organisation: Organisation, report: Person, manager: Person | None,
-    *, starts_on: date | None = None,
+    actor: Actor,
+    organisation: Organisation,
+    report: Person,
+    manager: Person | None,
+    *,
+    starts_on: date | None = None,
 ) -> LineManagement | None:
     """Make ``manager`` the report's line manager here (None ends the current link)."""
     _require(
@@ -364,9 +449,19 @@ def set_line_manager(
                         organisation=organisation, manager=manager, report=report, starts_on=today
                     )
             except IntegrityError as exc:
-                raise ValidationError({"manager": "This line-management link is not allowed"}) from exc
+                raise ValidationError(
+                    {"manager": "This line-management link is not allowed"}
+                ) from exc
     audit.record(
-        actor, "organisations.line_manager.set", report, organisation=organisation,
-        changes={"manager": [str(current.manager) if current else None, str(manager) if manager else None]},
+        actor,
+        "organisations.line_manager.set",
+        report,
+        organisation=organisation,
+        changes={
+            "manager": [
+                str(current.manager) if current else None,
+                str(manager) if manager else None,
+            ]
+        },
     )
     return link

@@ -15,7 +15,6 @@ from tandem.core.forms import apply_errors
 from tandem.core.roles import Role
 from tandem.organisations import forms, selectors, services
 
-
 # --- partnerships ---------------------------------------------------------------------
 
 
@@ -56,10 +55,16 @@ def partnership_edit(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, "Partnership details saved.")
             return redirect("organisations:partnership_detail", uuid=partnership.uuid)
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": f"Edit {partnership}", "back": partnership,
-        "submit": "Save changes",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Edit {partnership}",
+            "back": partnership,
+            "submit": "Save changes",
+        },
+    )
 
 
 @login_required
@@ -78,10 +83,16 @@ def partnership_new_organisation(request: HttpRequest, uuid: str) -> HttpRespons
         else:
             messages.success(request, f"{organisation} added to {partnership}.")
             return redirect("organisations:partnership_detail", uuid=partnership.uuid)
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": f"Add a new organisation to {partnership}", "back": partnership,
-        "submit": "Add organisation",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Add a new organisation to {partnership}",
+            "back": partnership,
+            "submit": "Add organisation",
+        },
+    )
 
 
 @login_required
@@ -102,11 +113,19 @@ def partnership_add_member(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, f"{form.cleaned_data['organisation']} joined {partnership}.")
             return redirect("organisations:partnership_detail", uuid=partnership.uuid)
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": f"Add an existing organisation to {partnership}",
-        "back": partnership, "submit": "Add member",
-        "empty": "Every organisation you can see is already a member." if not candidates.exists() else "",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Add an existing organisation to {partnership}",
+            "back": partnership,
+            "submit": "Add member",
+            "empty": "Every organisation you can see is already a member."
+            if not candidates.exists()
+            else "",
+        },
+    )
 
 
 @login_required
@@ -143,15 +162,21 @@ def organisation_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     actor = request.actor
     organisation = selectors.access_organisation(actor, uuid)
     can_read_people = policies.can_read_people_of(actor, organisation)
-    return render(request, "organisations/organisation_detail.html", {
-        "organisation": organisation,
-        "partnerships": selectors.partnerships_of(actor, organisation),
-        "sites": selectors.sites_of(actor, organisation),
-        "role_rows": _role_rows(selectors.role_counts(actor, organisation)) if can_read_people else None,
-        "can_change": policies.can_change(actor, organisation),
-        "can_read_people": can_read_people,
-        "can_manage_people": policies.can_manage_people_of(actor, organisation),
-    })
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "partnerships": selectors.partnerships_of(actor, organisation),
+            "sites": selectors.sites_of(actor, organisation),
+            "role_rows": _role_rows(selectors.role_counts(actor, organisation))
+            if can_read_people
+            else None,
+            "can_change": policies.can_change(actor, organisation),
+            "can_read_people": can_read_people,
+            "can_manage_people": policies.can_manage_people_of(actor, organisation),
+        },
+    )
 
 
 @login_required
@@ -166,9 +191,16 @@ def organisation_edit(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, "Organisation details saved.")
             return redirect("organisations:organisation_detail", uuid=organisation.uuid)
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": f"Edit {organisation}", "back": organisation, "submit": "Save changes",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Edit {organisation}",
+            "back": organisation,
+            "submit": "Save changes",
+        },
+    )
 
 
 @login_required
@@ -189,10 +221,16 @@ def site_edit(request: HttpRequest, uuid: str, site_uuid: str | None = None) -> 
         else:
             messages.success(request, "Site saved.")
             return redirect("organisations:organisation_detail", uuid=organisation.uuid)
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": f"Edit {site}" if site else f"Add a site to {organisation}",
-        "back": organisation, "submit": "Save site",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Edit {site}" if site else f"Add a site to {organisation}",
+            "back": organisation,
+            "submit": "Save site",
+        },
+    )
 
 
 # --- people ----------------------------------------------------------------------------
@@ -220,15 +258,25 @@ def organisation_people(request: HttpRequest, uuid: str) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
     role = role if role in Role.values else ""
-    qs = selectors.with_roles(actor, selectors.people(actor, organisation, search=search, role=role), organisation)
+    qs = selectors.with_roles(
+        actor, selectors.people(actor, organisation, search=search, role=role), organisation
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     template = "organisations/organisation_people.html"
     if request.htmx and request.htmx.target == "people-results":
         template += "#results"
-    return render(request, template, {
-        "organisation": organisation, "page": page, "search": search, "role": role,
-        "roles": Role.choices, "can_manage": policies.can_manage_people_of(actor, organisation),
-    })
+    return render(
+        request,
+        template,
+        {
+            "organisation": organisation,
+            "page": page,
+            "search": search,
+            "role": role,
+            "roles": Role.choices,
+            "can_manage": policies.can_manage_people_of(actor, organisation),
+        },
+    )
 
 
 @login_required
@@ -246,10 +294,16 @@ def person_new(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, f"{person} added to {organisation}.")
             return redirect("organisations:person_detail", uuid=person.uuid)
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": f"Add a person to {organisation}", "back": organisation,
-        "submit": "Add person",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Add a person to {organisation}",
+            "back": organisation,
+            "submit": "Add person",
+        },
+    )
 
 
 @login_required
@@ -260,15 +314,19 @@ def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     manageable = [o for o in selectors.organisations(actor).filter(id__in=actor.coordinator_of)]
     if actor.is_superuser:
         manageable = list({m.organisation for m in memberships})
-    return render(request, "organisations/person_detail.html", {
-        "person": person,
-        "memberships": memberships,
-        "line_managers": selectors.line_managers_of(actor, person),
-        "reports": selectors.reports_of(actor, person),
-        "can_change": policies.can_change(actor, person),
-        "manageable": manageable,
-        "history": person.history.all()[:10] if policies.can_change(actor, person) else [],
-    })
+    return render(
+        request,
+        "organisations/person_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "line_managers": selectors.line_managers_of(actor, person),
+            "reports": selectors.reports_of(actor, person),
+            "can_change": policies.can_change(actor, person),
+            "manageable": manageable,
+            "history": person.history.all()[:10] if policies.can_change(actor, person) else [],
+        },
+    )
 
 
 @login_required
@@ -283,9 +341,16 @@ def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, "Details saved.")
             return redirect("organisations:person_detail", uuid=person.uuid)
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": f"Edit {person}", "back": person, "submit": "Save changes",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Edit {person}",
+            "back": person,
+            "submit": "Save changes",
+        },
+    )
 
 
 @login_required
@@ -298,17 +363,28 @@ def person_grant_role(request: HttpRequest, uuid: str, person_uuid: str) -> Http
     form = forms.GrantRoleForm(_data(request), sites=selectors.sites_of(actor, organisation))
     if request.method == "POST" and form.is_valid():
         try:
-            services.grant_role(actor, person, organisation, form.cleaned_data["role"],
-                                site=form.cleaned_data["site"])
+            services.grant_role(
+                actor,
+                person,
+                organisation,
+                form.cleaned_data["role"],
+                site=form.cleaned_data["site"],
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, f"Role added for {person}.")
             return redirect("organisations:person_detail", uuid=person.uuid)
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": f"Add a role for {person} at {organisation}", "back": person,
-        "submit": "Add role",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Add a role for {person} at {organisation}",
+            "back": person,
+            "submit": "Add role",
+        },
+    )
 
 
 @login_required
@@ -320,7 +396,9 @@ def membership_end(request: HttpRequest, uuid: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{membership.get_role_display()} role ended for {membership.person}.")
+        messages.success(
+            request, f"{membership.get_role_display()} role ended for {membership.person}."
+        )
     return redirect("organisations:person_detail", uuid=membership.person.uuid)
 
 
@@ -334,7 +412,8 @@ def person_line_manager(request: HttpRequest, uuid: str, person_uuid: str) -> Ht
     current = selectors.line_managers_of(actor, person).filter(organisation=organisation).first()
     candidates = selectors.people(actor, organisation).exclude(id=person.pk)
     form = forms.LineManagerForm(
-        _data(request), candidates=candidates,
+        _data(request),
+        candidates=candidates,
         initial={"manager": current.manager if current else None},
     )
     if request.method == "POST" and form.is_valid():
@@ -345,7 +424,13 @@ def person_line_manager(request: HttpRequest, uuid: str, person_uuid: str) -> Ht
         else:
             messages.success(request, f"Line manager for {person} saved.")
             return redirect("organisations:person_detail", uuid=person.uuid)
-    return render(request, "organisations/form_page.html", {
-        "form": form, "title": f"Line manager of {person} at {organisation}", "back": person,
-        "submit": "Save line manager",
-    })
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Line manager of {person} at {organisation}",
+            "back": person,
+            "submit": "Save line manager",
+        },
+    )
