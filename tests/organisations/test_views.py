@@ -144,3 +144,24 @@ def test_audit_log_lists_changes_for_coordinators_only(cast, client):
     client.force_login(cast.outsider_coordinator.user)
     log = client.get(reverse("core:audit_log"))
     assert "Grace Hopper" not in log.content.decode()
+
+
+def test_partnership_admin_appoints_another_admin(cast, client):
+    url = reverse("organisations:partnership_appoint_admin", args=[cast.north.uuid])
+    client.force_login(cast.coordinator.user)
+    assert client.get(url).status_code == 403
+    client.force_login(cast.partnership_admin.user)
+    page = client.get(url).content.decode()
+    assert "Cora Coleman" in page
+    assert "Outsider" not in page  # people of other partnerships are not offered
+    response = client.post(url, {"person": cast.coordinator.pk})
+    assert response.status_code == 302
+    assert cast.actor("coordinator").is_partnership_admin
+
+
+def test_server_error_page_is_friendly(rf):
+    from tandem.core.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with Tandem" in response.content.decode()

@@ -107,3 +107,16 @@ class LineManagerForm(TandemForm):
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["manager"].queryset = candidates
+
+
+class AppointAdminForm(TandemForm):
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label="Person to appoint",
+        empty_label="Choose a person",
+        help_text="Administrators manage the partnership's members and see its statistics.",
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = candidates

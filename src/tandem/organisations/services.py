@@ -186,9 +186,10 @@ def appoint_partnership_admin(
         policies.can_change(actor, partnership),
         "Only the partnership's administrators appoint administrators",
     )
-    role, _ = PartnershipRole.objects.get_or_create(
-        partnership=partnership, person=person, role=PartnershipRoleKind.ADMINISTRATOR
-    )
+    with system_access():
+        role, _ = PartnershipRole.objects.get_or_create(
+            partnership=partnership, person=person, role=PartnershipRoleKind.ADMINISTRATOR
+        )
     audit.record(actor, "organisations.partnership.admin_appointed", role, partnership=partnership)
     return role
 

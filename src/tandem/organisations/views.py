@@ -148,6 +148,34 @@ def _role_rows(counts: dict[str, int]) -> list[tuple[str, str, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in Role.choices]
 
 
+@login_required
+def partnership_appoint_admin(request: HttpRequest, uuid: str) -> HttpResponse:
+    actor = request.actor
+    partnership = selectors.access_partnership(actor, uuid, for_write=True)
+    candidates = (
+        selectors.people(actor)
+        .filter(memberships__organisation__partnership_memberships__partnership=partnership)
+        .exclude(id__in=selectors.admins_of(actor, partnership).values("person_id"))
+        .distinct()
+    )
+    form = forms.AppointAdminForm(_data(request), candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        services.appoint_partnership_admin(actor, partnership, person)
+        messages.success(request, f"{person} is now an administrator of {partnership}.")
+        return redirect("organisations:partnership_detail", uuid=partnership.uuid)
+    return render(
+        request,
+        "organisations/form_page.html",
+        {
+            "form": form,
+            "title": f"Appoint an administrator of {partnership}",
+            "back": partnership,
+            "submit": "Appoint administrator",
+        },
+    )
+
+
 # --- organisations and sites ---------------------------------------------------------------
 
 
