@@ -165,3 +165,12 @@ def test_server_error_page_is_friendly(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Sorry, there is a problem with Tandem" in response.content.decode()
+
+
+def test_mentee_home_names_the_coordinator_to_contact(cast, client):
+    client.force_login(cast.mentee.user)
+    page = client.get("/home/mentee/").content.decode()
+    assert "Cora Coleman" in page
+    assert "no coordinator is recorded" not in page
+    # and nobody else's details
+    assert cast.mentor.email not in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tandem.core.roles import Role
+from tandem.core.roles import ROLE_PLURALS, Role
 from tandem.organisations import selectors
 
 if TYPE_CHECKING:
@@ -51,7 +51,9 @@ def build(actor: Actor, kind: str) -> dict[str, Any]:
         counts = selectors.role_counts(actor, org)
         ctx.update(
             organisation=org,
-            role_counts=[(label, counts.get(value, 0), value) for value, label in Role.choices],
+            role_counts=[
+                (ROLE_PLURALS[value], counts.get(value, 0), value) for value in Role.values
+            ],
             people_total=selectors.people(actor, org).count(),
         )
         if kind == "coordinator":

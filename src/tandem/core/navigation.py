@@ -63,8 +63,10 @@ def navigation_for(actor: Actor, path: str) -> list[NavItem]:
         items.append(("Import", reverse("organisations:import_start")))
         items.append(("Activity log", reverse("core:audit_log")))
     items.append(("Your account", reverse("core:account")))
-    result = []
-    for label, url in items:
-        active = path == url if url == "/" else path.startswith(url)
-        result.append(NavItem(label, url, active))
-    return result
+    # People pages live under their organisation's address; mark "People" for them.
+    people_url = reverse("organisations:people")
+    wanted = people_url if "/people/" in path else None
+    if wanted is None:
+        matches = [url for _, url in items if url != "/" and path.startswith(url)]
+        wanted = max(matches, key=len) if matches else ("/" if path.startswith("/home") else None)
+    return [NavItem(label, url, url == wanted) for label, url in items]

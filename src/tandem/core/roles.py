@@ -16,6 +16,15 @@ class PartnershipRoleKind(models.TextChoices):
     ADMINISTRATOR = "administrator", "Partnership administrator"
 
 
+ROLE_PLURALS = {
+    Role.MENTEE: "Mentees",
+    Role.MENTOR: "Mentors",
+    Role.COORDINATOR: "Programme coordinators",
+    Role.TUTOR: "Personal tutors and course leaders",
+    Role.LINE_MANAGER: "Line managers",
+    Role.TRAINER: "Trainers of mentors",
+}
+
 # Roles that see other people's records in their organisation and, where the
 # organisation asks for it, must use multi-factor authentication.
 STAFF_ROLES = frozenset({Role.COORDINATOR, Role.TUTOR, Role.TRAINER, Role.LINE_MANAGER})

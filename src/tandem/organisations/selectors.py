@@ -35,7 +35,9 @@ def people(
 ) -> QuerySet[Person]:
     qs = Person.objects.visible_to(actor)
     if organisation is not None or role:
-        members = Membership.objects.visible_to(actor).current()
+        # The subquery only narrows people already visible through the policy
+        # (a mentee sees their coordinators, not the coordinators' other roles).
+        members = Membership.objects.current()
         if organisation is not None:
             members = members.filter(organisation=organisation)
         if role:
