@@ -147,13 +147,16 @@ ACCOUNT_ADAPTER = "tandem.core.accounts.AccountAdapter"
 # who already exist in Tandem claim their account by email.
 ACCOUNT_ALLOW_SIGNUPS = env_bool("TANDEM_ALLOW_SIGNUPS", True)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("TANDEM_LOGIN_FAILED_RATE", "5/5m/ip,5/5m/key"),
+    # 5 failures per email address in 5 minutes; the per-IP limit is looser
+    # because a whole college often signs in from one address.
+    "login_failed": os.environ.get("TANDEM_LOGIN_FAILED_RATE", "20/m/ip,5/5m/key"),
     "reset_password": "5/m/ip,3/m/key",
     "signup": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tandem"
+MFA_ADAPTER = "tandem.core.accounts.MfaAdapter"
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
 
