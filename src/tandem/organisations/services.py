@@ -370,6 +370,27 @@ def end_role(actor: Actor, membership: Membership, *, ends_on: date | None = Non
     return membership
 
 
+@transaction.atomic
+def set_membership_site(actor: Actor, membership: Membership, site: Site | None) -> Membership:
+    """Move a role to another site of the same organisation (or to no site)."""
+    _require(
+        policies.can_change(actor, membership), "Only the organisation's coordinators change roles"
+    )
+    if site is not None and site.organisation_id != membership.organisation_id:
+        raise ValidationError({"site": f"{site} is not a site of {membership.organisation}"})
+    old = membership.site
+    membership.site = site
+    membership.save(update_fields=["site"])
+    audit.record(
+        actor,
+        "organisations.membership.site_changed",
+        membership,
+        organisation=membership.organisation,
+        changes={"site": [old, site]},
+    )
+    return membership
+
+
 def manager_chain(person_id: int) -> list[int]:
     """The person's managers, nearest first (current links, any organisation)."""
     chain: list[int] = []

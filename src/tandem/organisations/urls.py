@@ -59,4 +59,8 @@ from tandem.organisations import import_views  # noqa: E402
 
 urlpatterns += [
     path("import/", import_views.import_start, name="import_start"),
+    path("import/template.csv", import_views.import_template, name="import_template"),
+    path("import/check/<slug:token>/", import_views.import_preview, name="import_preview"),
+    path("import/check/<slug:token>/apply/", import_views.import_apply, name="import_apply"),
+    path("import/batches/<uuid:uuid>/", import_views.import_batch, name="import_batch"),
 ]
