@@ -16,6 +16,7 @@ class TandemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> carries the token
         self.helper.label_size = "s"
 
 
@@ -24,6 +25,7 @@ class TandemModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> carries the token
         self.helper.label_size = "s"
 
 

@@ -53,7 +53,6 @@ class ImportUploadForm(TandemForm):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper.disable_csrf = True  # the page's form tag carries the token
         self.fields["organisation"].choices = [(str(o.uuid), o.name) for o in organisations]
         limit = importing.size_text(importing.max_bytes())
         self.fields["file"].help_text += f" Up to {limit} and {importing.max_rows():,} rows."
