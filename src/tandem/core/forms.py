@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -17,7 +18,7 @@ class TandemForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's own <form> carries the token
-        self.helper.label_size = "s"
+        self.helper.label_size = Size.for_label(Size.SMALL)
 
 
 class TandemModelForm(forms.ModelForm):
@@ -26,7 +27,7 @@ class TandemModelForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's own <form> carries the token
-        self.helper.label_size = "s"
+        self.helper.label_size = Size.for_label(Size.SMALL)
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
