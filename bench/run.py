@@ -36,9 +36,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests per page first")
     parser.add_argument(
-        "--analyze",
-        action="store_true",
-        help="run ANALYZE after seeding (SQLite does not gather statistics by itself)",
+        "--no-analyze",
+        dest="analyze",
+        action="store_false",
+        help="skip ANALYZE after seeding (a live database keeps statistics; SQLite needs it)",
     )
     parser.add_argument(
         "--var-dir",
