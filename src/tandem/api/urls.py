@@ -1,11 +1,11 @@
-from django.http import Http404
 from django.urls import path
+
+from tandem.api import views
 
 app_name = "api_tokens"
 
-
-def token_list(request):
-    raise Http404("Tokens are being built")
-
-
-urlpatterns = [path("", token_list, name="list")]
+urlpatterns = [
+    path("", views.token_list, name="list"),
+    path("new/", views.token_new, name="new"),
+    path("<uuid:uuid>/revoke/", views.token_revoke, name="revoke"),
+]

@@ -79,12 +79,12 @@ def outstanding_mfa_requirement(request: HttpRequest) -> str:
     if not request.user.is_authenticated:
         return ""
     reason = mfa_requirement(request.actor)  # type: ignore[attr-defined]
-    if reason and not _has_totp(request.user):
+    if reason and not has_totp(request.user):
         return reason
     return ""
 
 
-def _has_totp(user: object) -> bool:
+def has_totp(user: object) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
