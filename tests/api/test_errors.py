@@ -245,3 +245,9 @@ def test_bad_date(cast, coordinator):
     response = coordinator.post(f"/memberships/{membership.uuid}/end", {"ends_on": "31/02/2030"})
     assert response.status_code == 422
     assert field_errors(response) == {"ends_on": ["Enter a date as YYYY-MM-DD"]}
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("Not found")

@@ -159,3 +159,11 @@ def test_organisation_in_two_partnerships(cast):
 
     seen = Organisation.objects.visible_to(cast.actor("coordinator")).values_list("name", flat=True)
     assert "Eastfield Adult Learning" in set(seen)
+
+
+def test_line_managed_person_must_hold_a_role_there(cast):
+    with pytest.raises(ValidationError) as exc:
+        services.set_line_manager(
+            cast.actor("coordinator"), cast.riverside, cast.partner_mentee, cast.line_manager
+        )
+    assert "report" in exc.value.error_dict

@@ -423,11 +423,12 @@ def check_line_manager(organisation: Organisation, report: Person, manager: Pers
             }
         )
     with system_access():
-        if (
-            not Membership.objects.current()
-            .filter(person=manager, organisation=organisation)
-            .exists()
-        ):
+        current = Membership.objects.current().filter(organisation=organisation)
+        if not current.filter(person=report).exists():
+            raise ValidationError(
+                {"report": f"{report} holds no current role at {organisation} to be managed in"}
+            )
+        if not current.filter(person=manager).exists():
             raise ValidationError({"manager": f"{manager} holds no current role at {organisation}"})
 
 
