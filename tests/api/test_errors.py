@@ -44,9 +44,22 @@ def test_duplicate_email_on_create(cast, coordinator):
 
 
 def test_duplicate_email_on_update(cast, coordinator):
-    response = coordinator.patch(f"/people/{cast.mentee.uuid}", {"email": cast.mentor.email})
+    from tests import factories as f
+
+    with system_access():
+        newcomer = f.PersonFactory(email="newcomer@riverside.example")
+        f.MembershipFactory(person=newcomer, organisation=cast.riverside, role="mentee")
+    response = coordinator.patch(f"/people/{newcomer.uuid}", {"email": cast.mentor.email})
     assert response.status_code == 422
     assert field_errors(response) == {"email": ["Someone else already uses this email address"]}
+    with system_access():
+        assert Person.objects.get(pk=newcomer.pk).email == "newcomer@riverside.example"
+
+
+def test_email_of_someone_with_an_account_is_theirs_to_change(cast, coordinator):
+    response = coordinator.patch(f"/people/{cast.mentee.uuid}", {"email": "new@example.org"})
+    assert response.status_code == 422
+    assert "only they can change it" in field_errors(response)["email"][0]
     with system_access():
         assert Person.objects.get(pk=cast.mentee.pk).email == "mentee@riverside.example"
 

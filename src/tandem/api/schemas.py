@@ -184,9 +184,16 @@ class LineManagementOut(Schema):
 
 
 class PersonDetailOut(PersonOut):
+    phone: str | None = Field(
+        None, description="Only for the person, staff who manage their record and their managers"
+    )
     memberships: list[MembershipOut]
     line_managers: list[LineManagementOut]
     reports: list[LineManagementOut]
+
+    @staticmethod
+    def resolve_phone(obj: Any) -> str | None:
+        return getattr(obj, "api_phone", None)
 
     @staticmethod
     def resolve_memberships(obj: Any) -> list[Any]:

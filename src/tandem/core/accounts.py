@@ -104,3 +104,10 @@ class MfaAdapter(DefaultMFAAdapter):
         if authenticator.type == Authenticator.Type.TOTP:
             return not build_actor(authenticator.user).mfa_required
         return super().can_delete_authenticator(authenticator)
+
+
+def keep_person_email_in_step(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """When someone changes their primary sign-in email, their record follows."""
+    from tandem.organisations.services import sync_person_email
+
+    sync_person_email(user)

@@ -52,10 +52,17 @@ def record(
 
 
 def diff(instance: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
-    """Fields in ``data`` whose value differs from the instance, as [old, new]."""
+    """Fields in ``data`` whose stored value differs, as [old, new].
+
+    Compares with the row in the database, not the instance: a bound ModelForm
+    has already copied the submitted values onto the instance.
+    """
+    stored = instance
+    if instance.pk is not None:
+        stored = type(instance)._base_manager.filter(pk=instance.pk).first() or instance
     changed = {}
     for name, new in data.items():
-        old = getattr(instance, name)
+        old = getattr(stored, name)
         if old != new:
             changed[name] = [old, new]
     return changed

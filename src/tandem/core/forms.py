@@ -9,6 +9,8 @@ from crispy_forms_gds.layout import Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from tandem.core.tenancy import system_access
+
 
 class TandemForm(forms.Form):
     """A form rendered with the design system's field and error patterns."""
@@ -22,6 +24,11 @@ class TandemForm(forms.Form):
 
 
 class TandemModelForm(forms.ModelForm):
+    def _post_clean(self) -> None:
+        # Uniqueness and constraint checks look across every organisation.
+        with system_access():
+            super()._post_clean()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()

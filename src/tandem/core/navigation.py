@@ -57,7 +57,7 @@ def navigation_for(actor: Actor, path: str) -> list[NavItem]:
     if actor.is_partnership_admin or actor.member_partnership_ids:
         items.append(("Partnerships", reverse("organisations:partnership_list")))
     items.append(("Organisations", reverse("organisations:organisation_list")))
-    if actor.people_reader_of or actor.administered_organisation_ids or actor.is_superuser:
+    if actor.people_reader_of or actor.administered_organisation_ids:
         items.append(("People", reverse("organisations:people")))
     if actor.coordinator_of:
         items.append(("Import", reverse("organisations:import_start")))

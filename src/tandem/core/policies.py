@@ -311,10 +311,49 @@ def can_create_partnership(actor: Actor) -> bool:
 
 
 def can_see_contact_details(actor: Actor, person: Any) -> bool:
-    """Email and phone: the person, those who manage their record, their managers."""
+    """Phone and other contact details beyond the work email.
+
+    The person, staff who read their organisation's people, and people above
+    them in line management. Anyone who can see a person sees their name and
+    work email (for coordinators, that is how mentees reach them).
+    """
     if actor.is_superuser or person.pk == actor.person_id:
         return True
-    return can_see(actor, person)
+    if person.pk in _line_report_ids(actor):
+        return True
+    membership = _model("organisations.Membership")
+    from tandem.core.tenancy import system_access
+
+    with system_access():
+        return (
+            membership.objects.current()
+            .filter(person_id=person.pk, organisation_id__in=_managed_org_ids(actor))
+            .exists()
+        )
+
+
+def can_change_identity(actor: Actor, person: Any) -> bool:
+    """May the actor change the email address that identifies this person?
+
+    Once the person has an account, only they change it (through their
+    account, which keeps the record in step). Before that, a coordinator may,
+    but only if they coordinate every organisation the person belongs to —
+    otherwise one organisation could redirect another's record to itself.
+    """
+    if actor.is_superuser:
+        return True
+    if person.user_id is not None:
+        return False
+    membership = _model("organisations.Membership")
+    from tandem.core.tenancy import system_access
+
+    with system_access():
+        organisations = set(
+            membership.objects.current()
+            .filter(person_id=person.pk)
+            .values_list("organisation_id", flat=True)
+        )
+    return bool(organisations) and organisations <= actor.coordinator_of
 
 
 def has_role(actor: Actor, role: Role | str) -> bool:

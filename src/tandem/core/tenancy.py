@@ -89,6 +89,26 @@ class TenantQuerySet(models.QuerySet):
         self._check_scope()
         return super().aggregate(*args, **kwargs)
 
+    def exists(self) -> bool:
+        self._check_scope()
+        return super().exists()
+
+    def contains(self, obj: Any) -> bool:
+        self._check_scope()
+        return super().contains(obj)
+
+    def update(self, **kwargs: Any) -> int:
+        self._check_scope()
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._check_scope()
+        return super().delete()
+
+    def explain(self, *, format: str | None = None, **options: Any) -> str:  # noqa: A002
+        self._check_scope()
+        return super().explain(format=format, **options)
+
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: ignore[misc]
     def get_queryset(self) -> TenantQuerySet:

@@ -181,6 +181,8 @@ def _person_detail(actor: Any, person: Person) -> Person:
     person.api_memberships = selectors.memberships_of(actor, person)  # type: ignore[attr-defined]
     person.api_line_managers = selectors.line_managers_of(actor, person)  # type: ignore[attr-defined]
     person.api_reports = selectors.reports_of(actor, person)  # type: ignore[attr-defined]
+    visible = policies.can_see_contact_details(actor, person)
+    person.api_phone = person.phone if visible else None  # type: ignore[attr-defined]
     return person
 
 

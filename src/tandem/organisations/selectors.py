@@ -92,6 +92,13 @@ def reports_of(actor: Actor, person: Person) -> QuerySet[LineManagement]:
     )
 
 
+def current_members_of(partnership: Partnership) -> QuerySet[Membership]:
+    """Current roles in the partnership's organisations — a subquery to narrow scoped reads."""
+    return Membership.objects.current().filter(
+        organisation__partnership_memberships__partnership=partnership
+    )
+
+
 def members_of(actor: Actor, partnership: Partnership) -> QuerySet[PartnershipMember]:
     return (
         PartnershipMember.objects.visible_to(actor)

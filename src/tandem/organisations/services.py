@@ -66,7 +66,8 @@ def update_partnership(actor: Actor, partnership: Partnership, **data: Any) -> P
     changes = audit.diff(partnership, data)
     for field, value in data.items():
         setattr(partnership, field, value)
-    partnership.full_clean()
+    with system_access():
+        partnership.full_clean()
     partnership.save()
     audit.record(
         actor,
@@ -108,7 +109,8 @@ def create_organisation(
         website=website,
         require_mfa_for_staff=require_mfa_for_staff,
     )
-    organisation.full_clean()
+    with system_access():
+        organisation.full_clean()
     organisation.save()
     PartnershipMember.objects.create(partnership=partnership, organisation=organisation)
     audit.record(
@@ -127,7 +129,8 @@ def update_organisation(actor: Actor, organisation: Organisation, **data: Any) -
     changes = audit.diff(organisation, data)
     for field, value in data.items():
         setattr(organisation, field, value)
-    organisation.full_clean()
+    with system_access():
+        organisation.full_clean()
     organisation.save()
     audit.record(
         actor,
@@ -295,19 +298,64 @@ def _link_existing_account(person: Person) -> None:
 @transaction.atomic
 def update_person(actor: Actor, person: Person, **data: Any) -> Person:
     _require(policies.can_change(actor, person), "You cannot change this person's record")
+    changes = audit.diff(person, data)
     if "email" in data:
         data["email"] = normalise_email(data["email"])
-        with system_access():
-            if Person.objects.filter(email__iexact=data["email"]).exclude(pk=person.pk).exists():
-                raise ValidationError({"email": "Someone else already uses this email address"})
-    changes = audit.diff(person, data)
+        changes = audit.diff(person, data)
+        if "email" in changes:
+            if not policies.can_change_identity(actor, person):
+                raise ValidationError(
+                    {
+                        "email": "This email address is how the person signs in and is known "
+                        "to every organisation they belong to; only they can change it, "
+                        "under Your account"
+                        if person.user_id
+                        else "This person also belongs to an organisation you do not "
+                        "coordinate, so you cannot change their email address"
+                    }
+                )
+            with system_access():
+                taken = Person.objects.filter(email__iexact=data["email"]).exclude(pk=person.pk)
+                if taken.exists():
+                    raise ValidationError({"email": "Someone else already uses this email address"})
     for field, value in data.items():
         setattr(person, field, value)
     with system_access():
         person.full_clean()
+        organisation_ids = set(
+            Membership.objects.current()
+            .filter(person=person)
+            .values_list("organisation_id", flat=True)
+        )
+        organisations = list(Organisation.objects.filter(id__in=organisation_ids)) or [None]
     person.save()
-    audit.record(actor, "organisations.person.updated", person, changes=changes)
+    # One event per organisation, so each coordinator's activity log shows it.
+    for organisation in organisations:
+        audit.record(
+            actor,
+            "organisations.person.updated",
+            person,
+            organisation=organisation,
+            changes=changes,
+        )
     return person
+
+
+def sync_person_email(user: Any) -> None:
+    """Keep the person's email the same as the address they sign in with."""
+    email = normalise_email(user.email)
+    with system_access():
+        person = Person.objects.filter(user=user).first()
+        if person is None or person.email == email:
+            return
+        if Person.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
+            return
+        before = person.email
+        person.email = email
+        person.save(update_fields=["email"])
+    audit.record(
+        None, "organisations.person.email_synced", person, changes={"email": [before, email]}
+    )
 
 
 @transaction.atomic
@@ -356,6 +404,10 @@ def end_role(actor: Actor, membership: Membership, *, ends_on: date | None = Non
         policies.can_change(actor, membership), "Only the organisation's coordinators end roles"
     )
     ends_on = ends_on or timezone.localdate()
+    if membership.ends_on is not None and membership.ends_on <= ends_on:
+        raise ValidationError(
+            {"ends_on": f"This role already ended on {membership.ends_on:%-d %B %Y}"}
+        )
     if ends_on < membership.starts_on:
         raise ValidationError({"ends_on": "The role cannot end before it started"})
     membership.ends_on = ends_on

@@ -154,7 +154,7 @@ def partnership_appoint_admin(request: HttpRequest, uuid: str) -> HttpResponse:
     partnership = selectors.access_partnership(actor, uuid, for_write=True)
     candidates = (
         selectors.people(actor)
-        .filter(memberships__organisation__partnership_memberships__partnership=partnership)
+        .filter(id__in=selectors.current_members_of(partnership).values("person_id"))
         .exclude(id__in=selectors.admins_of(actor, partnership).values("person_id"))
         .distinct()
     )
@@ -351,6 +351,7 @@ def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "line_managers": selectors.line_managers_of(actor, person),
             "reports": selectors.reports_of(actor, person),
             "can_change": policies.can_change(actor, person),
+            "can_see_contact_details": policies.can_see_contact_details(actor, person),
             "manageable": manageable,
             "history": person.history.all()[:10] if policies.can_change(actor, person) else [],
         },
@@ -361,6 +362,13 @@ def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     person = selectors.access_person(request.actor, uuid, for_write=True)
     form = forms.PersonForm(_data(request), instance=person)
+    if not policies.can_change_identity(request.actor, person):
+        form.fields["email"].disabled = True
+        form.fields["email"].help_text = (
+            "Only they can change it, under Your account."
+            if person.user_id
+            else "They also belong to an organisation you do not coordinate."
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_person(request.actor, person, **form.cleaned_data)

@@ -171,6 +171,12 @@ class _Checker:
         person = self.report.people.get(email)
         return person is not None and person.pk in self.roles_here
 
+    def _shown(self, email: str) -> str:
+        """Name only people this coordinator may see: those in the file or members here."""
+        if email in self.rows_by_email or self._is_member(email):
+            return email
+        return "someone in another organisation"
+
     # line management: every manager must exist, and no loops once the file is applied
 
     def _check_line_managers(self) -> None:
@@ -239,8 +245,9 @@ class _Checker:
                     found.append((row, [email, *path]))
         # Mark only once every loop is described: marking changes the graph.
         for row, chain in found:
-            text = f"{chain[0]} is managed by {chain[1]}" + "".join(
-                f", who is managed by {e}" for e in chain[2:]
+            shown = [self._shown(e) for e in chain]
+            text = f"{shown[0]} is managed by {shown[1]}" + "".join(
+                f", who is managed by {e}" for e in shown[2:]
             )
             row.problem(
                 "line_manager_email",
