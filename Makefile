@@ -47,7 +47,7 @@ chromium:
 ## Start Tandem on SQLite with demonstration data at http://$(HOST):$(PORT)
 run: install
 	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_demo
+	TANDEM_SITE_URL=http://$(HOST):$(PORT) $(MANAGE) seed_demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite unless DATABASE_URL is set).

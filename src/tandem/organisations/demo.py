@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -39,7 +40,7 @@ from tandem.organisations.models import (
 
 # Published on purpose: demo data only, printed by `make run`.
 DEMO_PASSWORD = "tandem-demo-2026"  # noqa: S105
-DEMO_URL = "http://127.0.0.1:8000/"
+DEMO_URL = settings.SITE_URL.rstrip("/") + "/"
 SUPERUSER_EMAIL = "admin@tandem.example"
 # Its presence means the demonstration data is already loaded.
 MARKER_PARTNERSHIP = "Pennine Teacher Education Partnership"
