@@ -36,6 +36,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests per page first")
     parser.add_argument(
+        "--import-people",
+        type=int,
+        default=5_000,
+        help="people in the timed import into a fresh organisation (import_bench.py; 0 skips)",
+    )
+    parser.add_argument(
         "--no-analyze",
         dest="analyze",
         action="store_false",
@@ -323,6 +329,16 @@ def main() -> int:
             print(f"{case.page} ({case.who}) failed: {type(exc).__name__}: {exc}")
     print_table(results)
     failed = failed or any(r.status != 200 for r in results)
+    if args.import_people:
+        from import_bench import prepare_organisation, print_figures, run_bench
+
+        stamp = time.strftime("%Y%m%d%H%M%S")  # fresh names, even in a reused database
+        domain = f"importbench-{stamp}.example"
+        print("\nImport: preview, apply and re-apply a file into a fresh organisation\n")
+        organisation, actor = prepare_organisation(
+            f"Import Bench College {stamp}", args.import_people, domain
+        )
+        print_figures(run_bench(organisation, actor, args.import_people, domain, args.seed))
     print(f"\npeak memory (whole run): {peak_memory_mb():,.0f} MB")
     return 1 if failed else 0
 

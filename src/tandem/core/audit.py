@@ -20,6 +20,37 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def build_event(
+    actor: Actor | None,
+    code: str,
+    obj: Any = None,
+    *,
+    organisation: Any = None,
+    partnership: Any = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved audit event; ``record`` saves one, bulk writers save many at once."""
+    user = getattr(actor, "user", None)
+    person = getattr(actor, "person", None)
+    if person is not None:
+        name = str(person)
+    elif user is not None:
+        name = user.get_username()
+    else:
+        name = "system"
+    return AuditEvent(
+        actor_user=user,
+        actor_name=name,
+        code=code,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_uuid=getattr(obj, "uuid", None),
+        object_label=str(obj)[:300] if obj is not None else "",
+        organisation_id=getattr(organisation, "pk", organisation),
+        partnership_id=getattr(partnership, "pk", partnership),
+        changes=_plain(changes or {}),
+    )
+
+
 def record(
     actor: Actor | None,
     code: str,
@@ -29,26 +60,15 @@ def record(
     partnership: Any = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event. ``changes`` maps field → [old, new] or a value."""
-    user = getattr(actor, "user", None)
-    person = getattr(actor, "person", None)
-    if person is not None:
-        name = str(person)
-    elif user is not None:
-        name = user.get_username()
-    else:
-        name = "system"
-    return AuditEvent.objects.create(
-        actor_user=user,
-        actor_name=name,
-        code=code,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_uuid=getattr(obj, "uuid", None),
-        object_label=str(obj)[:300] if obj is not None else "",
-        organisation=organisation,
-        partnership=partnership,
-        changes=_plain(changes or {}),
+    """Write one audit event. ``changes`` maps field → [old, new] or a value.
+
+    ``organisation`` and ``partnership`` may be records or their ids.
+    """
+    event = build_event(
+        actor, code, obj, organisation=organisation, partnership=partnership, changes=changes
     )
+    event.save()
+    return event
 
 
 def diff(instance: Any, data: dict[str, Any]) -> dict[str, list[Any]]:

@@ -3,23 +3,24 @@
 One row per person. ``preview`` reads a CSV or XLSX file, validates every row
 against the file and the current data and says what would change, writing
 nothing. ``apply`` locks the organisation, validates again and makes the
-changes through the services in one transaction, so applying the same file
-twice changes nothing the second time. Roles in the file are added; roles a
-person already holds are never removed, and blank optional cells leave the
-stored value alone.
+changes in one transaction, in bulk (``writes``: what the services would write,
+with their history records and audit events, in a few statements per table
+rather than per row), so applying the same file twice changes nothing the
+second time. Roles in the file are added; roles a person already holds are
+never removed, and blank optional cells leave the stored value alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from tandem.core import audit, policies
 from tandem.core.actor import Actor
 from tandem.core.tenancy import system_access
-from tandem.organisations import services
+from tandem.organisations.importing import writes
 from tandem.organisations.importing.checks import ImportReport, build_report, strongly_connected
 from tandem.organisations.importing.files import (
     ImportFileError,
@@ -38,7 +39,7 @@ from tandem.organisations.importing.rows import (
     ImportRow,
     Problem,
 )
-from tandem.organisations.models import ImportBatch, Organisation
+from tandem.organisations.models import ImportBatch, Organisation, Person
 
 __all__ = [
     "COLUMNS",
@@ -153,44 +154,39 @@ def apply(
 
 
 def _write(actor: Actor, organisation: Organisation, report: ImportReport) -> None:
-    row: ImportRow | None = None
+    """Make the report's changes in bulk; any refusal undoes everything."""
     try:
-        for row in report.rows_to_apply:
-            if row.new:
-                row.person = services.create_person(
-                    actor,
-                    organisation,
-                    given_name=row.given_name,
-                    family_name=row.family_name,
-                    email=row.email,
-                    roles=row.new_roles,
-                    phone=row.phone,
-                    job_title=row.job_title,
-                    site=row.site,
-                )
-                report.people[row.email] = row.person
-                continue
-            if row.field_updates:
-                services.update_person(actor, row.person, **row.field_updates)
-            for role in row.new_roles:
-                services.grant_role(actor, row.person, organisation, role, site=row.site)
-            for membership in row.site_moves:
-                services.set_membership_site(actor, membership, row.site)
-        for row in report.line_manager_order:
-            if row.manager_changes:
-                services.set_line_manager(
-                    actor, organisation, report.people[row.email], report.people[row.manager_email]
-                )
-    except (ValidationError, IntegrityError) as exc:
-        # The data changed between the checks and the writes: undo everything.
-        message = (
-            " ".join(exc.messages)
-            if isinstance(exc, ValidationError)
-            else "Someone changed the same records at the same time; check the file again."
-        )
-        if row is not None:
-            row.problem("", message)
+        with transaction.atomic():
+            writes.write(actor, organisation, report)
+    except writes.RowRefused as exc:
+        exc.row.problem("", " ".join(exc.error.messages))
         raise _RolledBack(report) from exc
+    except IntegrityError as exc:
+        # The data changed between the checks and the writes (another organisation added
+        # one of these people, say): undo everything and say which rows to look at again.
+        _explain_conflict(report)
+        raise _RolledBack(report) from exc
+
+
+def _explain_conflict(report: ImportReport) -> None:
+    """Name the rows whose new person someone else added meanwhile (else the first row)."""
+    rows = report.rows_to_apply
+    new = {row.email: row for row in rows if row.new}
+    emails = sorted(new)
+    taken: set[str] = set()
+    for start in range(0, len(emails), 500):
+        chunk = emails[start : start + 500]
+        taken.update(Person.objects.filter(email__in=chunk).values_list("email", flat=True))
+    for email in sorted(taken & set(new)):
+        new[email].problem(
+            "email",
+            f"{email} was added to Tandem while this file was being imported. "
+            "Check the file again.",
+        )
+    if not taken and rows:
+        rows[0].problem(
+            "", "Someone changed the same records at the same time; check the file again."
+        )
 
 
 # --- the same report, as text (the command line) -------------------------------------------
