@@ -12,7 +12,7 @@ from django.utils import timezone
 from tandem.api import selectors, services
 from tandem.api.forms import TokenForm
 from tandem.api.models import ApiToken
-from tandem.core.forms import apply_errors
+from tandem.core.forms import apply_errors, bound_data
 
 
 def status_of(token: ApiToken) -> tuple[str, str]:
@@ -37,7 +37,7 @@ def token_new(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     if actor.person is None:
         raise PermissionDenied("Only people recorded in Tandem can create API tokens")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             token, raw = services.create_token(actor, **form.cleaned_data)

@@ -50,3 +50,12 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def bound_data(request: Any) -> Any:
+    """What to bind a form to: the POST data on a POST, even an empty one, else None.
+
+    (``request.POST or None`` leaves a form unbound when nothing was submitted,
+    so an empty submission would show no errors.)
+    """
+    return request.POST if request.method == "POST" else None

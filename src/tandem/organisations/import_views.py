@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.core import policies
-from tandem.core.forms import TandemForm
+from tandem.core.forms import TandemForm, bound_data
 from tandem.core.tenancy import access_object
 from tandem.organisations import importing, selectors
 from tandem.organisations.models import ImportBatch, Organisation
@@ -80,7 +80,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if organisation is None and not organisations.exists():
         raise PermissionDenied("Only programme coordinators import people")
     form = ImportUploadForm(
-        request.POST or None,
+        bound_data(request),
         request.FILES or None,
         organisations=organisations,
         initial={"organisation": str(organisation.uuid) if organisation else None},
