@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ninja",
     "tandem.core",
     "tandem.organisations",
+    "tandem.mentors",
     "tandem.api",
 ]
 

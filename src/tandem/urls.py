@@ -6,6 +6,7 @@ from tandem.api.api import api
 urlpatterns = [
     path("", include("tandem.core.urls")),
     path("", include("tandem.organisations.urls")),
+    path("", include("tandem.mentors.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/tokens/", include("tandem.api.urls")),
     path("api/v1/", api.urls),
