@@ -54,7 +54,17 @@ ROLES_AT_HOME = {
 }
 
 
+def ensure_subjects() -> None:
+    """The taxonomy comes from a data migration, which a transactional test's flush removes."""
+    from tandem.mentors.models import Sector, Subject
+    from tandem.mentors.taxonomy import load_taxonomy
+
+    if not Subject.objects.exists():
+        load_taxonomy(Sector, Subject)
+
+
 def build_cast() -> Cast:
+    ensure_subjects()
     with system_access():
         north = f.PartnershipFactory(name="North Partnership")
         south = f.PartnershipFactory(name="South Partnership")

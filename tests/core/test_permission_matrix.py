@@ -17,6 +17,7 @@ from tandem.core import audit, policies
 from tandem.core.actor import ANONYMOUS
 from tandem.core.models import AuditEvent
 from tandem.core.tenancy import access_object, system_access
+from tandem.mentors.models import MentorProfile
 from tandem.organisations.models import (
     LineManagement,
     Membership,
@@ -66,6 +67,12 @@ def world(cast):
                     organisation=org, manager=boss, report=mentee
                 )
             rec[("auditevent", key)] = audit.record(None, "test.event", mentee, organisation=org)
+            mentor = cast.mentor if key == "own" else f.PersonFactory()
+            if key != "own":
+                f.MembershipFactory(person=mentor, organisation=org, role="mentor")
+            rec[("mentorprofile", key)] = MentorProfile.objects.create(
+                person=mentor, organisation=org
+            )
         rec[("partnership", "own")] = cast.north
         rec[("partnership", "other")] = cast.south
         rec[("partnershipmember", "own")] = PartnershipMember.objects.get(
@@ -171,6 +178,9 @@ SEE = {
     },
     ("partnershipmember", "other"): {"outsider_coordinator"},
     ("apitoken", "own"): {"mentee"},
+    ("mentorprofile", "own"): {"mentor", "coordinator", "tutor", "trainer", "partnership_admin"},
+    ("mentorprofile", "partner"): {"partner_coordinator", "partnership_admin"},
+    ("mentorprofile", "other"): {"outsider_coordinator"},
 }
 
 # (record type, where) → actors who may CHANGE it.
@@ -198,6 +208,9 @@ CHANGE = {
     ("partnershipmember", "own"): {"partnership_admin"},
     ("partnershipmember", "other"): set(),
     ("apitoken", "own"): {"mentee"},
+    ("mentorprofile", "own"): {"mentor", "coordinator"},
+    ("mentorprofile", "partner"): {"partner_coordinator"},
+    ("mentorprofile", "other"): {"outsider_coordinator"},
 }
 
 MODELS = {
@@ -210,6 +223,7 @@ MODELS = {
     "partnership": Partnership,
     "partnershipmember": PartnershipMember,
     "apitoken": ApiToken,
+    "mentorprofile": MentorProfile,
 }
 
 
@@ -303,6 +317,11 @@ def pages(world, cast):
                 where,
                 True,
             ),
+        ]
+        profile = world[("mentorprofile", where)]
+        out += [
+            (reverse("mentors:profile_detail", args=[profile.uuid]), "mentorprofile", where, False),
+            (reverse("mentors:profile_edit", args=[profile.uuid]), "mentorprofile", where, True),
         ]
     for where in ("own", "other"):
         p = world[("partnership", where)]

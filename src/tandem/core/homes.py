@@ -66,6 +66,10 @@ def build(actor: Actor, kind: str) -> dict[str, Any]:
             from tandem.core.models import AuditEvent
 
             ctx["recent"] = AuditEvent.objects.visible_to(actor).filter(organisation=org)[:8]
+            from tandem.mentors.models import ProfileStatus
+            from tandem.mentors.selectors import profiles_of
+
+            ctx["profiles_waiting"] = profiles_of(actor, org, ProfileStatus.SUBMITTED).count()
         elif kind == "tutor":
             ctx["mentees"] = selectors.people(actor, org, role=Role.MENTEE)[:20]
             ctx["mentors"] = selectors.people(actor, org, role=Role.MENTOR)[:20]
@@ -73,7 +77,11 @@ def build(actor: Actor, kind: str) -> dict[str, Any]:
             ctx["mentors"] = selectors.people(actor, org, role=Role.MENTOR)[:20]
     elif kind == "line-manager":
         ctx["reports"] = list(selectors.reports_of(actor, person))
-    elif kind in {"mentor", "mentee"}:
+    if kind == "mentor":
+        from tandem.mentors.selectors import own_profile
+
+        ctx["profile"] = own_profile(actor)
+    if kind in {"mentor", "mentee"}:
         ctx["line_managers"] = list(selectors.line_managers_of(actor, person))
         ctx["coordinators"] = _coordinators(actor)
         ctx["memberships"] = list(selectors.memberships_of(actor, person).current())

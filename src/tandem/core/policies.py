@@ -154,6 +154,12 @@ def _see_api_token(actor: Actor) -> Q:
     return Q(person_id=actor.person_id)
 
 
+def _see_mentor_profile(actor: Actor) -> Q:
+    if actor.person_id is None:
+        return NOTHING
+    return Q(person_id=actor.person_id) | Q(organisation_id__in=_managed_org_ids(actor))
+
+
 def _see_import_batch(actor: Actor) -> Q:
     return Q(organisation_id__in=actor.coordinator_of)
 
@@ -205,6 +211,10 @@ def _change_own(actor: Actor, obj: Any) -> bool:
     return actor.person_id is not None and obj.person_id == actor.person_id
 
 
+def _change_mentor_profile(actor: Actor, obj: Any) -> bool:
+    return obj.person_id == actor.person_id or obj.organisation_id in actor.coordinator_of
+
+
 def _never(actor: Actor, obj: Any) -> bool:
     return False
 
@@ -248,6 +258,11 @@ RULES: dict[str, Rule] = {
         Confidentiality.ORGANISATION,
         _see_import_batch,
         _change_in_organisation,
+    ),
+    "mentors.mentorprofile": (
+        Confidentiality.PROGRAMME,
+        _see_mentor_profile,
+        _change_mentor_profile,
     ),
     "core.auditevent": (Confidentiality.ORGANISATION, _see_audit_event, _never),
     "api.apitoken": (Confidentiality.PERSONAL, _see_api_token, _change_own),
@@ -304,6 +319,13 @@ def can_read_people_of(actor: Actor, organisation: Any) -> bool:
 
 def can_add_organisation_to(actor: Actor, partnership: Any) -> bool:
     return actor.is_superuser or partnership.pk in actor.administered_partnership_ids
+
+
+def can_approve_mentor_profile(actor: Actor, profile: Any) -> bool:
+    """The organisation's coordinators approve mentors — never their own profile."""
+    if profile.person_id == actor.person_id and not actor.is_superuser:
+        return False
+    return actor.is_superuser or profile.organisation_id in actor.coordinator_of
 
 
 def can_create_partnership(actor: Actor) -> bool:

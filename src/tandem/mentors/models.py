@@ -1,7 +1,7 @@
-"""The subject taxonomy (sector → subject) that mentors and requests refer to.
+"""The mentor pool: the subject taxonomy and mentor profiles (C1).
 
-Reference data shared by every organisation (confidentiality: public), so
-these are plain models, not tenant records.
+Sectors and subjects are reference data shared by every organisation
+(confidentiality: public), so they are plain models, not tenant records.
 """
 
 from __future__ import annotations
@@ -9,6 +9,10 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from tandem.core.tenancy import TenantManager
 
 
 class SectorKind(models.TextChoices):
@@ -47,3 +51,104 @@ class Subject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TrainingStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started mentor training"
+    IN_TRAINING = "in_training", "In mentor training"
+    TRAINED = "trained", "Completed mentor training"
+
+
+class Mode(models.TextChoices):
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    ONLINE = "online", "Online"
+    PHONE = "phone", "Phone"
+
+
+class ProfileStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class MentorProfile(models.Model):
+    """What a mentor offers (C1). Edited by the mentor, approved by a coordinator.
+
+    Only approved profiles with consent are offered for matching.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.OneToOneField(
+        "organisations.Person", on_delete=models.CASCADE, related_name="mentor_profile"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="mentor_profiles"
+    )
+    specialisms = models.ManyToManyField(Subject, related_name="mentor_profiles", blank=True)
+    teaching_qualification = models.CharField(
+        max_length=200, blank=True, help_text="For example Cert Ed, PGCE, DET or QTLS"
+    )
+    mentoring_qualification = models.CharField(
+        max_length=200, blank=True, help_text="For example a level 5 mentoring award"
+    )
+    training_status = models.CharField(
+        max_length=20, choices=TrainingStatus.choices, default=TrainingStatus.NOT_STARTED
+    )
+    years_teaching = models.PositiveSmallIntegerField("Years teaching or training", default=0)
+    years_mentoring = models.PositiveSmallIntegerField("Years mentoring", default=0)
+    advanced_practitioner = models.BooleanField("Advanced practitioner", default=False)
+    subject_learning_coach = models.BooleanField("Subject learning coach", default=False)
+    capacity = models.PositiveSmallIntegerField(
+        "Mentees at once", default=1, help_text="How many mentees you can support at the same time"
+    )
+    availability = models.CharField(
+        max_length=300, blank=True, help_text="For example Tuesday and Thursday afternoons"
+    )
+    site = models.ForeignKey(
+        "organisations.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    region = models.CharField(max_length=100, blank=True)
+    modes = models.JSONField("Ways of meeting", default=list, blank=True)
+    willing_outside = models.BooleanField(
+        "Willing to mentor someone from another organisation in the partnership", default=False
+    )
+    consents_to_matching = models.BooleanField(
+        "Offer me for matching",
+        default=True,
+        help_text="Untick to stop new mentees being proposed to you; current mentees stay.",
+    )
+    status = models.CharField(
+        max_length=20, choices=ProfileStatus.choices, default=ProfileStatus.DRAFT
+    )
+    coordinator_note = models.CharField(max_length=500, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "organisations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[specialisms])
+    objects = TenantManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__lte=20), name="mentor_capacity_at_most_20"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Mentor profile of {self.person}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentors:profile_detail", kwargs={"uuid": self.uuid})
+
+    @property
+    def is_offered(self) -> bool:
+        return self.status == ProfileStatus.APPROVED and self.consents_to_matching
+
+    def mode_labels(self) -> list[str]:
+        return [Mode(m).label for m in self.modes if m in Mode.values]
