@@ -274,3 +274,18 @@ def test_seed_scale_explains_impossible_numbers(options, message):
         seed_scale(**options)
     with system_access():
         assert not Person.objects.exists()
+
+
+def test_demo_mentors_have_profiles_in_every_state(db):
+    from tandem.mentors.models import MentorProfile, ProfileStatus
+
+    call_command("seed_demo", stdout=StringIO())
+    with system_access():
+        statuses = set(MentorProfile.objects.values_list("status", flat=True))
+        amara = MentorProfile.objects.get(person__email="mentor@riverside.example")
+        assert amara.status == ProfileStatus.APPROVED and amara.specialisms.count() == 2
+    assert {
+        ProfileStatus.APPROVED,
+        ProfileStatus.SUBMITTED,
+        ProfileStatus.CHANGES_REQUESTED,
+    } <= statuses

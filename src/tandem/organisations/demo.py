@@ -467,6 +467,8 @@ def seed() -> bool:
             for pkey in pkeys:
                 PartnershipRole.objects.create(partnership=partnerships[pkey], person=people[key])
 
+        _seed_mentor_profiles(people, organisations)
+
         if not user_model.objects.filter(username=SUPERUSER_EMAIL).exists():
             admin = _demo_user(user_model, SUPERUSER_EMAIL, "Tandem", "Admin", password_hash)
             admin.is_staff = admin.is_superuser = True
@@ -481,6 +483,87 @@ def seed() -> bool:
             },
         )
     return True
+
+
+# Subjects the demo mentors offer, in turn (names from the shipped taxonomy).
+DEMO_SUBJECTS = (
+    "Plumbing",
+    "Hairdressing and barbering",
+    "Health and social care",
+    "ESOL (English for speakers of other languages)",
+    "Mathematics and statistics",
+    "Carpentry and joinery",
+    "Upholstery and soft furnishing",
+    "Performing arts",
+    "Computing and programming",
+    "Literacy",
+    "Early years and childcare",
+    "Motor vehicle maintenance",
+)
+CROSS_CUTTING = (
+    "Behaviour management",
+    "Special educational needs and disability (SEND)",
+    "Teaching in prisons and secure settings",
+    "Digital skills for teaching",
+)
+
+
+def _seed_mentor_profiles(
+    people: dict[str, Person], organisations: dict[str, Organisation]
+) -> None:
+    """Profiles for every demo mentor: most approved, a few waiting, one sent back."""
+    from tandem.mentors.models import (
+        MentorProfile,
+        Mode,
+        ProfileStatus,
+        Sector,
+        Subject,
+        TrainingStatus,
+    )
+    from tandem.mentors.taxonomy import load_taxonomy
+
+    if not Subject.objects.exists():
+        load_taxonomy(Sector, Subject)
+
+    subjects = {s.name: s for s in Subject.objects.filter(name__in=DEMO_SUBJECTS + CROSS_CUTTING)}
+    coordinators = {
+        spec.organisation: people[spec.key]
+        for spec in reversed(PEOPLE)
+        if spec.organisation and Role.COORDINATOR in spec.roles
+    }
+    mentors = [s for s in PEOPLE if s.organisation and Role.MENTOR in s.roles]
+    for i, spec in enumerate(mentors):
+        if spec.key == "amara" or i % 4 != 3:
+            status = ProfileStatus.APPROVED
+        else:
+            status = ProfileStatus.SUBMITTED
+        if i == len(mentors) - 1 and spec.key != "amara":
+            status = ProfileStatus.CHANGES_REQUESTED
+        approved = status == ProfileStatus.APPROVED
+        profile = MentorProfile.objects.create(
+            person=people[spec.key],
+            organisation=organisations[spec.organisation],
+            teaching_qualification=("PGCE", "Cert Ed", "DET", "QTLS")[i % 4],
+            mentoring_qualification="Level 5 mentoring award" if i % 3 == 0 else "",
+            training_status=TrainingStatus.TRAINED if i % 5 else TrainingStatus.IN_TRAINING,
+            years_teaching=4 + (i * 3) % 17,
+            years_mentoring=(i * 2) % 9,
+            advanced_practitioner=i % 6 == 0,
+            subject_learning_coach=i % 7 == 2,
+            capacity=1 + i % 3,
+            availability=("Tuesday afternoons", "Mornings before 10", "Thursdays")[i % 3],
+            region=organisations[spec.organisation].region,
+            modes=[Mode.FACE_TO_FACE] + ([Mode.ONLINE] if i % 2 else []),
+            willing_outside=i % 3 != 1,
+            status=status,
+            coordinator_note="Please add your teaching qualification's year and awarding body."
+            if status == ProfileStatus.CHANGES_REQUESTED
+            else "",
+            approved_at=timezone.now() if approved else None,
+            approved_by=coordinators.get(spec.organisation) if approved else None,
+        )
+        chosen = [DEMO_SUBJECTS[i % len(DEMO_SUBJECTS)], CROSS_CUTTING[i % len(CROSS_CUTTING)]]
+        profile.specialisms.set([subjects[n] for n in chosen if n in subjects])
 
 
 def _demo_user(user_model: Any, email: str, given: str, family: str, password_hash: str) -> Any:
