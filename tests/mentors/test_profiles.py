@@ -187,3 +187,16 @@ def test_coordinator_lists_profiles_by_status(cast, client, profile):
     assert client.get(url).status_code == 403
     client.force_login(cast.outsider_coordinator.user)
     assert client.get(url).status_code == 404
+
+
+def test_menu_leads_coordinators_to_their_mentors(cast, client, profile):
+    client.force_login(cast.coordinator.user)
+    response = client.get(reverse("mentors:profiles"), follow=True)
+    body = response.content.decode()
+    assert "Mentor profiles at Riverside College" in body
+    assert (
+        'aria-current="page"><strong class="govuk-service-navigation__active-fallback">Mentors'
+        in body
+    )
+    client.force_login(cast.mentee.user)
+    assert client.get(reverse("mentors:profiles")).status_code == 403

@@ -59,13 +59,18 @@ def navigation_for(actor: Actor, path: str) -> list[NavItem]:
     items.append(("Organisations", reverse("organisations:organisation_list")))
     if actor.people_reader_of or actor.administered_organisation_ids:
         items.append(("People", reverse("organisations:people")))
+    if actor.people_reader_of:
+        items.append(("Mentors", reverse("mentors:profiles")))
     if actor.coordinator_of:
         items.append(("Import", reverse("organisations:import_start")))
         items.append(("Activity log", reverse("core:audit_log")))
     items.append(("Your account", reverse("core:account")))
     # People pages live under their organisation's address; mark "People" for them.
-    people_url = reverse("organisations:people")
-    wanted = people_url if "/people/" in path else None
+    wanted = None
+    if "/mentor-profiles/" in path and actor.people_reader_of:
+        wanted = reverse("mentors:profiles")
+    elif "/people/" in path:
+        wanted = reverse("organisations:people")
     if wanted is None:
         matches = [url for _, url in items if url != "/" and path.startswith(url)]
         wanted = max(matches, key=len) if matches else ("/" if path.startswith("/home") else None)

@@ -7,6 +7,7 @@ app_name = "mentors"
 urlpatterns = [
     path("subjects/", views.subject_list, name="subject_list"),
     path("mentor-profile/", views.own_profile, name="own_profile"),
+    path("mentor-profiles/", views.profiles, name="profiles"),
     path("mentor-profiles/<uuid:uuid>/", views.profile_detail, name="profile_detail"),
     path("mentor-profiles/<uuid:uuid>/edit/", views.profile_edit, name="profile_edit"),
     path("mentor-profiles/<uuid:uuid>/submit/", views.profile_submit, name="profile_submit"),

@@ -123,6 +123,19 @@ def profile_submit(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @login_required
+def profiles(request: HttpRequest) -> HttpResponse:
+    """The mentor profiles of the organisation the user is working in."""
+    actor = request.actor
+    readable = actor.people_reader_of
+    active = actor.active_organisation_id
+    target = active if active in readable else (min(readable) if readable else None)
+    if target is None:
+        raise PermissionDenied("Your roles do not include reviewing mentors")
+    organisation = org_selectors.organisations(actor).get(id=target)
+    return redirect("mentors:organisation_profiles", uuid=organisation.uuid)
+
+
+@login_required
 def organisation_profiles(request: HttpRequest, uuid: str) -> HttpResponse:
     actor = request.actor
     organisation = org_selectors.access_organisation(actor, uuid)
