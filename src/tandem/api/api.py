@@ -58,9 +58,11 @@ def me(request: HttpRequest) -> dict:
 
 
 def _register_routers() -> None:
+    from tandem.mentors.api import router as mentors_router
     from tandem.organisations.api import router as organisations_router
 
     api.add_router("/", organisations_router)
+    api.add_router("/", mentors_router)
 
 
 _register_routers()
