@@ -42,6 +42,11 @@ def parse_args() -> argparse.Namespace:
         help="people in the timed import into a fresh organisation (import_bench.py; 0 skips)",
     )
     parser.add_argument(
+        "--matching-sizes",
+        default="1000,10000,100000",
+        help="cohort sizes for the matching engine benchmark (matching_bench.py; 0 or empty skips)",
+    )
+    parser.add_argument(
         "--no-analyze",
         dest="analyze",
         action="store_false",
@@ -339,6 +344,12 @@ def main() -> int:
             f"Import Bench College {stamp}", args.import_people, domain
         )
         print_figures(run_bench(organisation, actor, args.import_people, domain, args.seed))
+    sizes = [s for s in args.matching_sizes.split(",") if s.strip() and int(s) > 0]
+    if sizes:
+        import matching_bench
+
+        print()
+        matching_bench.main(["--sizes", ",".join(sizes), "--seed", str(args.seed)])
     print(f"\npeak memory (whole run): {peak_memory_mb():,.0f} MB")
     return 1 if failed else 0
 

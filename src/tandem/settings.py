@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ninja",
     "tandem.core",
     "tandem.organisations",
+    "tandem.matching",
     "tandem.mentors",
     "tandem.api",
 ]

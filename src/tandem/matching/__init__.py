@@ -1,0 +1,1 @@
+"""Matching: mentor pool, the matching engine (``engine``, no Django imports) and its commands."""
