@@ -174,3 +174,11 @@ def test_mentee_home_names_the_coordinator_to_contact(cast, client):
     assert "no coordinator is recorded" not in page
     # and nobody else's details
     assert cast.mentor.email not in page
+
+
+def test_adding_a_member_when_every_visible_organisation_already_belongs(cast, client):
+    client.force_login(cast.partnership_admin.user)
+    url = reverse("organisations:partnership_add_member", args=[cast.north.uuid])
+    page = client.get(url).content.decode()
+    assert "Every organisation you can see is already a member." in page
+    assert "<select" not in page

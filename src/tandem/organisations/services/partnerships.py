@@ -18,7 +18,7 @@ from tandem.organisations.models import (
     Person,
     Site,
 )
-from tandem.organisations.services.common import require_permission
+from tandem.organisations.services.common import apply_changes, require_permission
 
 if TYPE_CHECKING:
     from tandem.core.actor import Actor
@@ -49,12 +49,7 @@ def update_partnership(actor: Actor, partnership: Partnership, **data: Any) -> P
     require_permission(
         policies.can_change(actor, partnership), "You cannot change this partnership"
     )
-    changes = audit.diff(partnership, data)
-    for field, value in data.items():
-        setattr(partnership, field, value)
-    with system_access():
-        partnership.full_clean()
-    partnership.save()
+    changes = apply_changes(partnership, data)
     audit.record(
         actor,
         "organisations.partnership.updated",
@@ -114,12 +109,7 @@ def update_organisation(actor: Actor, organisation: Organisation, **data: Any) -
     require_permission(
         policies.can_change(actor, organisation), "You cannot change this organisation"
     )
-    changes = audit.diff(organisation, data)
-    for field, value in data.items():
-        setattr(organisation, field, value)
-    with system_access():
-        organisation.full_clean()
-    organisation.save()
+    changes = apply_changes(organisation, data)
     audit.record(
         actor,
         "organisations.organisation.updated",
@@ -193,12 +183,7 @@ def save_site(
     require_permission(
         policies.can_change(actor, site), "You cannot change this organisation's sites"
     )
-    changes = audit.diff(site, data) if site.pk else data
-    for field, value in data.items():
-        setattr(site, field, value)
-    with system_access():
-        site.full_clean()
-    site.save()
+    changes = apply_changes(site, data)
     audit.record(
         actor, "organisations.site.saved", site, organisation=organisation, changes=changes
     )

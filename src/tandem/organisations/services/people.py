@@ -18,7 +18,11 @@ from tandem.organisations.models import (
     Person,
     Site,
 )
-from tandem.organisations.services.common import normalise_email, require_permission
+from tandem.organisations.services.common import (
+    apply_changes,
+    normalise_email,
+    require_permission,
+)
 
 if TYPE_CHECKING:
     from tandem.core.actor import Actor
@@ -107,11 +111,9 @@ def _link_existing_account(person: Person) -> None:
 @transaction.atomic
 def update_person(actor: Actor, person: Person, **data: Any) -> Person:
     require_permission(policies.can_change(actor, person), "You cannot change this person's record")
-    changes = audit.diff(person, data)
     if "email" in data:
         data["email"] = normalise_email(data["email"])
-        changes = audit.diff(person, data)
-        if "email" in changes:
+        if data["email"] != Person._base_manager.get(pk=person.pk).email:
             if not policies.can_change_identity(actor, person):
                 raise ValidationError(
                     {
@@ -127,17 +129,14 @@ def update_person(actor: Actor, person: Person, **data: Any) -> Person:
                 taken = Person.objects.filter(email__iexact=data["email"]).exclude(pk=person.pk)
                 if taken.exists():
                     raise ValidationError({"email": "Someone else already uses this email address"})
-    for field, value in data.items():
-        setattr(person, field, value)
+    changes = apply_changes(person, data)
     with system_access():
-        person.full_clean()
         organisation_ids = set(
             Membership.objects.current()
             .filter(person=person)
             .values_list("organisation_id", flat=True)
         )
         organisations = list(Organisation.objects.filter(id__in=organisation_ids)) or [None]
-    person.save()
     # One event per organisation, so each coordinator's activity log shows it.
     for organisation in organisations:
         audit.record(

@@ -14,6 +14,7 @@ from tandem.core import policies
 from tandem.core.forms import apply_errors, bound_data
 from tandem.core.roles import Role
 from tandem.organisations import forms, selectors, services
+from tandem.organisations.views.common import form_page
 
 # --- partnerships ---------------------------------------------------------------------
 
@@ -55,15 +56,8 @@ def partnership_edit(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, "Partnership details saved.")
             return redirect("organisations:partnership_detail", uuid=partnership.uuid)
-    return render(
-        request,
-        "organisations/form_page.html",
-        {
-            "form": form,
-            "title": f"Edit {partnership}",
-            "back": partnership,
-            "submit": "Save changes",
-        },
+    return form_page(
+        request, form, title=f"Edit {partnership}", back=partnership, submit="Save changes"
     )
 
 
@@ -83,15 +77,12 @@ def partnership_new_organisation(request: HttpRequest, uuid: str) -> HttpRespons
         else:
             messages.success(request, f"{organisation} added to {partnership}.")
             return redirect("organisations:partnership_detail", uuid=partnership.uuid)
-    return render(
+    return form_page(
         request,
-        "organisations/form_page.html",
-        {
-            "form": form,
-            "title": f"Add a new organisation to {partnership}",
-            "back": partnership,
-            "submit": "Add organisation",
-        },
+        form,
+        title=f"Add a new organisation to {partnership}",
+        back=partnership,
+        submit="Add organisation",
     )
 
 
@@ -113,18 +104,15 @@ def partnership_add_member(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, f"{form.cleaned_data['organisation']} joined {partnership}.")
             return redirect("organisations:partnership_detail", uuid=partnership.uuid)
-    return render(
+    return form_page(
         request,
-        "organisations/form_page.html",
-        {
-            "form": form,
-            "title": f"Add an existing organisation to {partnership}",
-            "back": partnership,
-            "submit": "Add member",
-            "empty": "Every organisation you can see is already a member."
-            if not candidates.exists()
-            else "",
-        },
+        form,
+        title=f"Add an existing organisation to {partnership}",
+        back=partnership,
+        submit="Add member",
+        empty=(
+            "Every organisation you can see is already a member." if not candidates.exists() else ""
+        ),
     )
 
 
@@ -159,15 +147,12 @@ def partnership_appoint_admin(request: HttpRequest, uuid: str) -> HttpResponse:
         services.appoint_partnership_admin(actor, partnership, person)
         messages.success(request, f"{person} is now an administrator of {partnership}.")
         return redirect("organisations:partnership_detail", uuid=partnership.uuid)
-    return render(
+    return form_page(
         request,
-        "organisations/form_page.html",
-        {
-            "form": form,
-            "title": f"Appoint an administrator of {partnership}",
-            "back": partnership,
-            "submit": "Appoint administrator",
-        },
+        form,
+        title=f"Appoint an administrator of {partnership}",
+        back=partnership,
+        submit="Appoint administrator",
     )
 
 
@@ -214,15 +199,8 @@ def organisation_edit(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, "Organisation details saved.")
             return redirect("organisations:organisation_detail", uuid=organisation.uuid)
-    return render(
-        request,
-        "organisations/form_page.html",
-        {
-            "form": form,
-            "title": f"Edit {organisation}",
-            "back": organisation,
-            "submit": "Save changes",
-        },
+    return form_page(
+        request, form, title=f"Edit {organisation}", back=organisation, submit="Save changes"
     )
 
 
@@ -244,13 +222,10 @@ def site_edit(request: HttpRequest, uuid: str, site_uuid: str | None = None) -> 
         else:
             messages.success(request, "Site saved.")
             return redirect("organisations:organisation_detail", uuid=organisation.uuid)
-    return render(
+    return form_page(
         request,
-        "organisations/form_page.html",
-        {
-            "form": form,
-            "title": f"Edit {site}" if site else f"Add a site to {organisation}",
-            "back": organisation,
-            "submit": "Save site",
-        },
+        form,
+        title=f"Edit {site}" if site else f"Add a site to {organisation}",
+        back=organisation,
+        submit="Save site",
     )

@@ -14,6 +14,7 @@ from tandem.core import policies
 from tandem.core.forms import apply_errors, bound_data
 from tandem.core.roles import Role
 from tandem.organisations import forms, selectors, services
+from tandem.organisations.views.common import form_page
 
 # --- people ----------------------------------------------------------------------------
 
@@ -76,15 +77,12 @@ def person_new(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, f"{person} added to {organisation}.")
             return redirect("organisations:person_detail", uuid=person.uuid)
-    return render(
+    return form_page(
         request,
-        "organisations/form_page.html",
-        {
-            "form": form,
-            "title": f"Add a person to {organisation}",
-            "back": organisation,
-            "submit": "Add person",
-        },
+        form,
+        title=f"Add a person to {organisation}",
+        back=organisation,
+        submit="Add person",
     )
 
 
@@ -131,16 +129,7 @@ def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, "Details saved.")
             return redirect("organisations:person_detail", uuid=person.uuid)
-    return render(
-        request,
-        "organisations/form_page.html",
-        {
-            "form": form,
-            "title": f"Edit {person}",
-            "back": person,
-            "submit": "Save changes",
-        },
-    )
+    return form_page(request, form, title=f"Edit {person}", back=person, submit="Save changes")
 
 
 @login_required
@@ -165,15 +154,12 @@ def person_grant_role(request: HttpRequest, uuid: str, person_uuid: str) -> Http
         else:
             messages.success(request, f"Role added for {person}.")
             return redirect("organisations:person_detail", uuid=person.uuid)
-    return render(
+    return form_page(
         request,
-        "organisations/form_page.html",
-        {
-            "form": form,
-            "title": f"Add a role for {person} at {organisation}",
-            "back": person,
-            "submit": "Add role",
-        },
+        form,
+        title=f"Add a role for {person} at {organisation}",
+        back=person,
+        submit="Add role",
     )
 
 
@@ -214,13 +200,10 @@ def person_line_manager(request: HttpRequest, uuid: str, person_uuid: str) -> Ht
         else:
             messages.success(request, f"Line manager for {person} saved.")
             return redirect("organisations:person_detail", uuid=person.uuid)
-    return render(
+    return form_page(
         request,
-        "organisations/form_page.html",
-        {
-            "form": form,
-            "title": f"Line manager of {person} at {organisation}",
-            "back": person,
-            "submit": "Save line manager",
-        },
+        form,
+        title=f"Line manager of {person} at {organisation}",
+        back=person,
+        submit="Save line manager",
     )
