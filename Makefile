@@ -45,10 +45,14 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## Start Tandem on SQLite with demonstration data at http://$(HOST):$(PORT)
+## Background tasks (matching runs, reminders) run in a worker started alongside.
 run: install
 	$(MANAGE) migrate --no-input
 	TANDEM_SITE_URL=http://$(HOST):$(PORT) $(MANAGE) seed_demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	export TANDEM_TASK_BACKEND=database; \
+	  $(MANAGE) db_worker --interval 0.5 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (SQLite unless DATABASE_URL is set).
 test: install-test

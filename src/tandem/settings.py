@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "ninja",
     "tandem.core",
     "tandem.organisations",
+    "django_tasks",
+    "django_tasks_db",
+    "tandem.programmes",
+    "tandem.relationships",
     "tandem.matching",
     "tandem.mentors",
     "tandem.api",
@@ -120,6 +124,19 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background tasks (matching runs, reminders): run inline by default, so a laptop
+# needs no worker; "database" queues them for `manage.py db_worker` (`make run`
+# starts one), which is also what production runs on PostgreSQL.
+TANDEM_TASK_BACKEND = os.environ.get("TANDEM_TASK_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TANDEM_TASK_BACKEND]
+    }
+}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

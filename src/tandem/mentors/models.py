@@ -113,6 +113,12 @@ class MentorProfile(models.Model):
     willing_outside = models.BooleanField(
         "Willing to mentor someone from another organisation in the partnership", default=False
     )
+    listed_in_directory = models.BooleanField(
+        "List me in the partnership directory",
+        default=False,
+        help_text="Other organisations in the partnership see your profile, not your contact "
+        "details, and can ask your coordinator to broker mentoring.",
+    )
     consents_to_matching = models.BooleanField(
         "Offer me for matching",
         default=True,
@@ -152,3 +158,122 @@ class MentorProfile(models.Model):
 
     def mode_labels(self) -> list[str]:
         return [Mode(m).label for m in self.modes if m in Mode.values]
+
+
+class BrokerageStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the mentor's coordinator"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class BrokerageRequest(models.Model):
+    """One organisation asks another for one of its mentors (C2, C5).
+
+    The mentor's coordinator decides. Only once accepted does the asking
+    organisation see the mentor's contact details.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partnership = models.ForeignKey(
+        "organisations.Partnership", on_delete=models.CASCADE, related_name="brokerage_requests"
+    )
+    requesting_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="brokerage_sent"
+    )
+    mentor_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="brokerage_received"
+    )
+    mentor_profile = models.ForeignKey(
+        MentorProfile, on_delete=models.CASCADE, related_name="brokerage_requests"
+    )
+    request = models.ForeignKey(
+        "matching.MentoringRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="brokerage_requests",
+    )
+    mentorship = models.ForeignKey(
+        "relationships.Mentorship",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="brokerage_requests",
+    )
+    message = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=BrokerageStatus.choices, default=BrokerageStatus.PENDING
+    )
+    credits = models.PositiveSmallIntegerField(
+        default=1, help_text="Mentoring credits the asking organisation pays when accepted"
+    )
+    requested_by = models.ForeignKey(
+        "organisations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "organisations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["mentor_organisation", "status"]),
+            models.Index(fields=["requesting_organisation", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(requesting_organisation=models.F("mentor_organisation")),
+                name="brokerage_between_two_organisations",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requesting_organisation} asks {self.mentor_organisation} for a mentor"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentors:brokerage_detail", kwargs={"uuid": self.uuid})
+
+
+class CreditEntry(models.Model):
+    """A line of the partnership's mentoring-credit ledger (C5).
+
+    Append-only: the mentor's organisation earns credits, the asking organisation
+    spends them; a balance is the sum of an organisation's entries in a partnership.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partnership = models.ForeignKey(
+        "organisations.Partnership", on_delete=models.CASCADE, related_name="credit_entries"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="credit_entries"
+    )
+    amount = models.IntegerField(help_text="Positive when earned, negative when spent")
+    brokerage = models.ForeignKey(
+        BrokerageRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_entries",
+    )
+    description = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["partnership", "organisation"])]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount=0), name="credit_entry_not_zero")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount:+d} for {self.organisation} in {self.partnership}"

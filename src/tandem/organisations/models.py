@@ -96,6 +96,12 @@ class PartnershipMember(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="partnership_memberships"
     )
     joined_on = models.DateField(default=timezone.localdate)
+    in_directory = models.BooleanField(
+        "Share our mentors in the partnership directory",
+        default=False,
+        help_text="Mentors who also opt in are listed for the partnership's other members; "
+        "their contact details stay hidden until a brokerage request is accepted.",
+    )
 
     history = HistoricalRecords()
     objects = TenantManager()
