@@ -43,6 +43,32 @@ def manager_chain(person_id: int) -> list[int]:
             current = manager_id
 
 
+def managers_above(person_ids: set[int] | frozenset[int]) -> dict[int, set[int]]:
+    """Everyone above each person in current line management, any depth, any organisation.
+
+    One query per level for the whole set (chains are short), so the matching
+    adapter can ask for a cohort at once.
+    """
+    above: dict[int, set[int]] = {p: set() for p in person_ids}
+    frontier: dict[int, set[int]] = {p: {p} for p in person_ids}  # person -> reached nodes
+    with system_access():
+        while any(frontier.values()):
+            nodes = set().union(*frontier.values())
+            links: dict[int, set[int]] = {}
+            for report_id, manager_id in (
+                LineManagement.objects.current()
+                .filter(report_id__in=nodes)
+                .values_list("report_id", "manager_id")
+            ):
+                links.setdefault(report_id, set()).add(manager_id)
+            for person, reached in frontier.items():
+                new = set().union(*(links.get(n, set()) for n in reached)) - above[person]
+                new.discard(person)
+                above[person] |= new
+                frontier[person] = new
+    return above
+
+
 def check_line_manager(organisation: Organisation, report: Person, manager: Person) -> None:
     """Raise ValidationError if ``manager`` cannot manage ``report`` here."""
     if manager.pk == report.pk:
