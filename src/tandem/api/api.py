@@ -58,11 +58,19 @@ def me(request: HttpRequest) -> dict:
 
 
 def _register_routers() -> None:
+    from tandem.matching.request_api import router as requests_router
+    from tandem.matching.run_api import router as runs_router
     from tandem.mentors.api import router as mentors_router
     from tandem.organisations.api import router as organisations_router
+    from tandem.programmes.api import router as programmes_router
+    from tandem.relationships.api import router as relationships_router
 
     api.add_router("/", organisations_router)
     api.add_router("/", mentors_router)
+    api.add_router("/", programmes_router)
+    api.add_router("/", requests_router)
+    api.add_router("/", runs_router)
+    api.add_router("/", relationships_router)
 
 
 _register_routers()

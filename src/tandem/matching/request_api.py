@@ -1,0 +1,5 @@
+"""The API for matching requests (same selectors, services and policy as the pages)."""
+
+from ninja import Router
+
+router = Router(tags=["matching"])

@@ -1,0 +1,5 @@
+"""The programmes API (same selectors, services and policy as the pages)."""
+
+from ninja import Router
+
+router = Router(tags=["programmes"])
