@@ -113,6 +113,11 @@ class MentorProfile(models.Model):
     willing_outside = models.BooleanField(
         "Willing to mentor someone from another organisation in the partnership", default=False
     )
+    generic_pool = models.BooleanField(
+        "Happy to mentor people outside my specialisms",
+        default=False,
+        help_text="You join the generic pool, offered when no subject specialist is free.",
+    )
     listed_in_directory = models.BooleanField(
         "List me in the partnership directory",
         default=False,
