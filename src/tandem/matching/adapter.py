@@ -193,3 +193,54 @@ def requests_for_cohort(cohort: Any) -> list[MentoringRequest]:
             .select_related("mentee", "organisation", "subject", "chosen_mentor", "programme")
             .order_by("created_at", "pk")
         )
+
+
+@dataclass
+class Candidate:
+    """One ranked mentor for one request, with the engine's reasons."""
+
+    profile: MentorProfile
+    score: int
+    rung: int
+    rung_label: str
+    parts: dict[str, float]
+    why: list[str]
+
+    @property
+    def person(self) -> Person:
+        return self.profile.person
+
+
+def shortlist_for_request(
+    request: MentoringRequest,
+    *,
+    k: int = 5,
+    exclude: set[int] | frozenset[int] = frozenset(),
+    include_partners: bool = True,
+) -> list[Candidate]:
+    """The best allowed mentors for one request, best first.
+
+    ``exclude`` holds person ids never to offer (for example mentors who already
+    declined this request).
+    """
+    from tandem.matching.engine.shortlist import shortlist
+
+    inputs = build_inputs([request], request.programme, include_partners=include_partners)
+    if exclude:
+        inputs.mentors = [
+            m for m in inputs.mentors if inputs.profiles[m.id].person_id not in exclude
+        ]
+    if not inputs.mentors:
+        return []
+    pairs = shortlist(inputs.mentees[0], inputs.pool(), inputs.weights, inputs.constraints, k=k)
+    return [
+        Candidate(
+            profile=inputs.profiles[p.mentor],
+            score=p.score,
+            rung=int(p.rung),
+            rung_label=p.rung.label,
+            parts=p.parts,
+            why=p.why(inputs.weights),
+        )
+        for p in pairs
+    ]
