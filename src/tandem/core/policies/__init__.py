@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tandem.core.policies import mentoring, people
+from tandem.core.policies import content, mentoring, people
 from tandem.core.policies.common import NOTHING, Rule, _line_report_ids, _managed_org_ids, _model
 from tandem.core.roles import Confidentiality, Role
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tandem.core.actor import Actor
     from tandem.core.tenancy import TenantQuerySet
 
-RULES: dict[str, Rule] = {**people.RULES, **mentoring.RULES}
+RULES: dict[str, Rule] = {**people.RULES, **mentoring.RULES, **content.RULES}
 LEVELS: dict[str, Confidentiality] = {label: rule[0] for label, rule in RULES.items()}
 
 
@@ -30,12 +30,20 @@ def _rule(model: Any) -> Rule:
     try:
         return RULES[label]
     except KeyError:
-        raise LookupError(f"No tenancy rule for {label}; add one to core/policies.py") from None
+        raise LookupError(f"No tenancy rule for {label}; add one to core/policies/") from None
+
+
+def _is_private_to_pair(model: Any) -> bool:
+    return LEVELS.get(model._meta.label_lower) == Confidentiality.PAIR
 
 
 def visible(queryset: TenantQuerySet, actor: Actor) -> TenantQuerySet:
-    """Narrow a tenant queryset to what the actor may see."""
-    if actor.is_superuser:
+    """Narrow a tenant queryset to what the actor may see.
+
+    Platform administrators see everything except what is private to a
+    mentoring pair: for those records they are held to the pair's rule too.
+    """
+    if actor.is_superuser and not _is_private_to_pair(queryset.model):
         return queryset.scoped()
     if not actor.is_authenticated:
         return queryset.filter(NOTHING).scoped()
@@ -48,7 +56,7 @@ def can_see(actor: Actor, obj: Any) -> bool:
 
 
 def can_change(actor: Actor, obj: Any) -> bool:
-    if actor.is_superuser:
+    if actor.is_superuser and not _is_private_to_pair(type(obj)):
         return True
     if not actor.is_authenticated:
         return False
