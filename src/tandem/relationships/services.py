@@ -365,9 +365,30 @@ def withdraw(actor: Actor, mentorship: Mentorship) -> None:
     mentorship = Mentorship._base_manager.select_for_update().get(pk=mentorship.pk)
     if mentorship.status not in PENDING:
         raise ValidationError({"__all__": "Only a proposal that has not started can be withdrawn."})
+    was_offered = mentorship.status == MentorshipStatus.PROPOSED
     _save(mentorship, status=MentorshipStatus.WITHDRAWN)
     _log(actor, mentorship, "withdrawn")
+    _withdraw_brokerage(actor, mentorship)
     _reopen_request(mentorship)
+    if was_offered:
+        notify([mentorship.mentor], "relationships/email/withdrawn.txt", {"mentorship": mentorship})
+
+
+def _withdraw_brokerage(actor: Actor, mentorship: Mentorship) -> None:
+    """A pending request to the mentor's organisation goes with the proposal it was for."""
+    from tandem.mentors.models import BrokerageStatus
+
+    for brokerage in mentorship.brokerage_requests.filter(status=BrokerageStatus.PENDING):
+        brokerage.status = BrokerageStatus.WITHDRAWN
+        brokerage.decided_at = timezone.now()
+        brokerage.save(update_fields=["status", "decided_at"])
+        audit.record(
+            actor,
+            "mentors.brokerage.withdrawn",
+            brokerage,
+            organisation=mentorship.organisation_id,
+            partnership=brokerage.partnership_id,
+        )
 
 
 @transaction.atomic
@@ -384,6 +405,8 @@ def end(actor: Actor, mentorship: Mentorship, *, reason: str, ends_on: Any = Non
     ends_on = ends_on or timezone.localdate()
     if mentorship.starts_on and ends_on < mentorship.starts_on:
         raise ValidationError({"ends_on": "The end date must not be before the start date."})
+    if ends_on > timezone.localdate():
+        raise ValidationError({"ends_on": "The end date must be today or in the past."})
     _save(mentorship, status=MentorshipStatus.ENDED, ends_on=ends_on, end_reason=reason)
     _log(actor, mentorship, "ended", reason=reason)
     return mentorship
@@ -437,6 +460,39 @@ def expire_overdue_offers(now: Any = None) -> int:
     return expired
 
 
+def can_allocate(actor: Actor, organisation: Any) -> bool:
+    """Coordinators allocate mentors to their own organisation's mentees."""
+    return actor.is_superuser or organisation.pk in actor.coordinator_of
+
+
+def _check_allocation(*, mentee: Person, organisation: Any, programme: Any, cohort: Any) -> None:
+    """The mentee, programme and cohort all belong to the organisation allocating."""
+    errors: dict[str, str] = {}
+    with system_access():
+        is_mentee = (
+            Membership.objects.current()
+            .filter(person=mentee, organisation=organisation, role=Role.MENTEE)
+            .exists()
+        )
+        shared = programme.partnership_id is not None and (
+            PartnershipMember.objects.filter(
+                partnership_id=programme.partnership_id, organisation=organisation
+            ).exists()
+        )
+    if not is_mentee:
+        errors["mentee"] = f"{mentee} is not a mentee at {organisation}."
+    if programme.organisation_id != organisation.pk and not shared:
+        errors["programme"] = f"{programme} is not a programme {organisation} runs."
+    elif not programme.is_active:
+        errors["programme"] = f"{programme} is closed to new mentorships."
+    if cohort is not None and (
+        cohort.programme_id != programme.pk or cohort.organisation_id != organisation.pk
+    ):
+        errors["cohort"] = f"{cohort.name} is not a cohort of {programme} at {organisation}."
+    if errors:
+        raise ValidationError(errors)
+
+
 def create_by_coordinator(
     actor: Actor,
     *,
@@ -447,8 +503,9 @@ def create_by_coordinator(
     cohort: Any = None,
 ) -> Mentorship:
     """A coordinator allocates a mentor directly (no matching run)."""
-    if organisation.pk not in actor.coordinator_of and not actor.is_superuser:
+    if not can_allocate(actor, organisation):
         raise PermissionDenied(f"Only coordinators of {organisation} allocate its mentors")
+    _check_allocation(mentee=mentee, organisation=organisation, programme=programme, cohort=cohort)
     return propose(
         actor,
         mentee=mentee,

@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tandem.relationships import views
 
 app_name = "relationships"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("mentorships/", views.your_mentoring, name="your_mentoring"),
+    path("organisation-mentorships/", views.staff_mentorships, name="staff_mentorships"),
+    path("mentorships/<uuid:uuid>/", views.mentorship_detail, name="mentorship_detail"),
+    path("mentorships/<uuid:uuid>/accept/", views.mentorship_accept, name="mentorship_accept"),
+    path("mentorships/<uuid:uuid>/decline/", views.mentorship_decline, name="mentorship_decline"),
+    path(
+        "mentorships/<uuid:uuid>/withdraw/", views.mentorship_withdraw, name="mentorship_withdraw"
+    ),
+    path("mentorships/<uuid:uuid>/end/", views.mentorship_end, name="mentorship_end"),
+    path(
+        "organisations/<uuid:uuid>/mentorships/",
+        views.organisation_mentorships,
+        name="organisation_mentorships",
+    ),
+    path("organisations/<uuid:uuid>/mentorships/new/", views.allocate, name="allocate"),
+]
