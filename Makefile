@@ -8,10 +8,10 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres bench lint format install install-test assets chromium seed clean
+.PHONY: run test test-postgres bench lint format install install-test assets chromium pango seed clean
 
 ## Install the application (virtual environment + Python packages + front-end assets).
-install: $(VENV)/.installed assets
+install: $(VENV)/.installed assets pango
 
 $(VENV)/.installed: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet -e .
 	touch $@
 
-install-test: $(VENV)/.installed-test assets chromium
+install-test: $(VENV)/.installed-test assets chromium pango
 
 $(VENV)/.installed-test: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ build/static/.built: package.json src/tandem/core/static_src/tandem.scss
 	cp node_modules/htmx.org/dist/htmx.min.js build/static/js/htmx.min.js
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js build/static/js/govuk-frontend.min.js
 	touch $@
+
+## Pango, which WeasyPrint needs to write PDFs (installed with apt when missing).
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  echo "Installing Pango for PDF output"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 ## Debian's Chromium for the browser tests (installed with apt when missing).
 chromium:

@@ -63,6 +63,13 @@ def _register_routers() -> None:
     from tandem.mentors.api import router as mentors_router
     from tandem.organisations.api import router as organisations_router
     from tandem.programmes.api import router as programmes_router
+    from tandem.relationships import (
+        agreement_api,
+        compliance_api,
+        ending_api,
+        meeting_api,
+        plan_api,
+    )
     from tandem.relationships.api import router as relationships_router
 
     api.add_router("/", organisations_router)
@@ -71,6 +78,8 @@ def _register_routers() -> None:
     api.add_router("/", requests_router)
     api.add_router("/", runs_router)
     api.add_router("/", relationships_router)
+    for part in (agreement_api, plan_api, meeting_api, compliance_api, ending_api):
+        api.add_router("/", part.router)
 
 
 _register_routers()

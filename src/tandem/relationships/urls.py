@@ -1,6 +1,13 @@
 from django.urls import path
 
-from tandem.relationships import views
+from tandem.relationships import (
+    agreement_urls,
+    compliance_urls,
+    ending_urls,
+    meeting_urls,
+    plan_urls,
+    views,
+)
 
 app_name = "relationships"
 
@@ -21,3 +28,10 @@ urlpatterns = [
     ),
     path("organisations/<uuid:uuid>/mentorships/new/", views.allocate, name="allocate"),
 ]
+urlpatterns += (
+    agreement_urls.urlpatterns
+    + plan_urls.urlpatterns
+    + meeting_urls.urlpatterns
+    + compliance_urls.urlpatterns
+    + ending_urls.urlpatterns
+)
