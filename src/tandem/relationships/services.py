@@ -413,14 +413,18 @@ def end(actor: Actor, mentorship: Mentorship, *, reason: str, ends_on: Any = Non
 
 
 def _reopen_request(mentorship: Mentorship) -> None:
-    from tandem.matching.models import RequestStatus
+    """The request waits for the coordinator again; an earlier choice of mentor is spent."""
+    from tandem.matching.models import RequestStatus, Route
 
     if mentorship.request_id is None:
         return
     request = mentorship.request
     if request.status != RequestStatus.WITHDRAWN:
         request.status = RequestStatus.OPEN
-        request.save(update_fields=["status"])
+        request.chosen_mentor = None
+        request.route = Route.COORDINATOR
+        request.version += 1
+        request.save(update_fields=["status", "chosen_mentor", "route", "version"])
 
 
 def _after_no(actor: Actor | None, mentorship: Mentorship) -> Mentorship | None:
