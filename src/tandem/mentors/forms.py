@@ -51,9 +51,22 @@ class MentorProfileForm(TandemForm):
         required=False,
         label="Ways you can meet",
     )
+    generic_pool = forms.BooleanField(
+        required=False,
+        label="I am happy to mentor people outside my specialisms",
+        help_text="You join the generic pool, offered when no subject specialist is free.",
+    )
     willing_outside = forms.BooleanField(
         required=False,
         label="I am willing to mentor someone from another organisation in our partnership",
+    )
+    listed_in_directory = forms.BooleanField(
+        required=False,
+        label="List me in the partnership directory",
+        help_text="Other organisations in the partnership see your profile, not your contact "
+        "details, and can ask your coordinator to broker mentoring. You are listed only if "
+        "you are also willing to mentor outside your organisation and your organisation "
+        "shares its mentors in the directory.",
     )
     consents_to_matching = forms.BooleanField(
         required=False,

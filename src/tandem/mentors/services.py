@@ -36,6 +36,8 @@ PREFERENCES = (
     "region",
     "modes",
     "willing_outside",
+    "listed_in_directory",
+    "generic_pool",
     "consents_to_matching",
 )
 

@@ -99,20 +99,31 @@ def can_see_contact_details(actor: Actor, person: Any) -> bool:
 
     The person, staff who read their organisation's people, and people above
     them in line management. Anyone who can see a person sees their name and
-    work email (for coordinators, that is how mentees reach them).
+    work email (for coordinators, that is how mentees reach them). A mentor
+    from the partnership directory: the coordinators of an organisation whose
+    brokerage request for them was accepted — not before, and not anyone else.
     """
     if actor.is_superuser or person.pk == actor.person_id:
         return True
     if person.pk in _line_report_ids(actor):
         return True
     membership = _model("organisations.Membership")
+    brokerage = _model("mentors.BrokerageRequest")
     from tandem.core.tenancy import system_access
 
     with system_access():
-        return (
+        if (
             membership.objects.current()
             .filter(person_id=person.pk, organisation_id__in=_managed_org_ids(actor))
             .exists()
+        ):
+            return True
+        return bool(actor.coordinator_of) and (
+            brokerage.objects.filter(
+                status="accepted",
+                requesting_organisation_id__in=actor.coordinator_of,
+                mentor_profile__person_id=person.pk,
+            ).exists()
         )
 
 

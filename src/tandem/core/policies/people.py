@@ -71,7 +71,19 @@ def _see_person(actor: Actor) -> Q:
         .filter(report_id=actor.person_id)
         .values("manager_id")
     )
+    # A mentor's coordinator accepted a brokerage request: the asking organisation's
+    # coordinators now see that mentor's record (C2). Never before, never for others.
+    if actor.coordinator_of:
+        q |= Q(id__in=_brokered_mentor_ids(actor))
     return q
+
+
+def _brokered_mentor_ids(actor: Actor) -> Any:
+    """Mentors whose organisation accepted a brokerage request from one the actor coordinates."""
+    brokerage = _model("mentors.BrokerageRequest")
+    return brokerage.objects.filter(
+        status="accepted", requesting_organisation_id__in=actor.coordinator_of
+    ).values("mentor_profile__person_id")
 
 
 def _see_membership(actor: Actor) -> Q:
