@@ -98,6 +98,8 @@ def make_mentor(
             modes=["face_to_face", "online"],
             availability="Tuesday afternoons",
             willing_outside=willing_outside,
+            # Partner mentors are matched across organisations only when listed.
+            listed_in_directory=willing_outside,
         )
         profile.specialisms.set([subject(s) for s in subjects])
     return profile

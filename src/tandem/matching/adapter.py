@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from tandem.core.roles import Role
 from tandem.core.tenancy import system_access
@@ -63,17 +64,29 @@ def partner_organisations(organisation_id: int) -> frozenset[int]:
         )
 
 
-def _offers(organisation_ids: set[int]) -> tuple[list[MentorOffer], dict[str, MentorProfile]]:
-    mentor_roles = Membership.objects.current().filter(role=Role.MENTOR)
+def _offers(
+    home_ids: set[int], partner_ids: set[int]
+) -> tuple[list[MentorOffer], dict[str, MentorProfile]]:
+    """Approved mentors at home, and partner mentors listed in the partnership directory."""
+    mentor_roles = Membership.objects.current().filter(
+        role=Role.MENTOR, organisation_id=OuterRef("organisation_id")
+    )
+    held = (
+        Mentorship.objects.filter(mentor_id=OuterRef("person_id"), status__in=HOLDING)
+        .order_by()
+        .values("mentor_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     profiles = list(
         MentorProfile.objects.filter(
-            organisation_id__in=organisation_ids,
+            Q(organisation_id__in=home_ids)
+            | Q(organisation_id__in=partner_ids - home_ids, listed_in_directory=True),
+            Exists(mentor_roles.filter(person_id=OuterRef("person_id"))),
             status=ProfileStatus.APPROVED,
-            person__memberships__in=mentor_roles.filter(organisation_id__in=organisation_ids),
         )
-        .distinct()
         .select_related("person", "organisation", "site")
-        .annotate(held=Count("person__mentoring", filter=Q(person__mentoring__status__in=HOLDING)))
+        .annotate(held=Coalesce(Subquery(held), 0))
         .prefetch_related("specialisms")
         .order_by("person__family_name", "person__given_name", "pk")
     )
@@ -147,15 +160,14 @@ def build_inputs(
     """The engine's view of these requests (all from one organisation) and their mentors."""
     with system_access():
         requests = list(requests)
-        organisation_ids: set[int] = {r.organisation_id for r in requests}
+        home_ids: set[int] = {r.organisation_id for r in requests}
+        partner_ids: set[int] = set()
         partners: dict[str, frozenset[str]] = {}
         org_uuid: dict[int, str] = {r.organisation_id: str(r.organisation.uuid) for r in requests}
         if include_partners:
-            for org_id in list(organisation_ids):
-                partner_ids = partner_organisations(org_id)
-                organisation_ids |= partner_ids
-                partners[org_uuid[org_id]] = frozenset()  # filled below with uuids
-        mentors, profiles = _offers(organisation_ids)
+            for org_id in home_ids:
+                partner_ids |= partner_organisations(org_id)
+        mentors, profiles = _offers(home_ids, partner_ids)
         if include_partners:
             uuids = {p.organisation_id: str(p.organisation.uuid) for p in profiles.values()}
             for org_id, org in org_uuid.items():
