@@ -70,19 +70,51 @@ def build(actor: Actor, kind: str) -> dict[str, Any]:
             from tandem.mentors.selectors import profiles_of
 
             ctx["profiles_waiting"] = profiles_of(actor, org, ProfileStatus.SUBMITTED).count()
+            ctx.update(_coordinator_matching(actor, org))
         elif kind == "tutor":
+            from tandem.matching.request_selectors import awaiting_decision
+
+            ctx["approvals"] = list(awaiting_decision(actor)[:10])
             ctx["mentees"] = selectors.people(actor, org, role=Role.MENTEE)[:20]
             ctx["mentors"] = selectors.people(actor, org, role=Role.MENTOR)[:20]
         else:
             ctx["mentors"] = selectors.people(actor, org, role=Role.MENTOR)[:20]
     elif kind == "line-manager":
         ctx["reports"] = list(selectors.reports_of(actor, person))
+    if kind in {"mentor", "mentee"}:
+        from tandem.relationships.selectors import own_mentoring
+
+        ctx["mentoring"] = own_mentoring(actor)
+        ctx["offers"] = ctx["mentoring"]["offers"]
     if kind == "mentor":
         from tandem.mentors.selectors import own_profile
 
         ctx["profile"] = own_profile(actor)
+    if kind == "mentee":
+        from tandem.matching.request_selectors import own_requests
+
+        ctx["requests"] = list(own_requests(actor).exclude(status="withdrawn")[:5])
     if kind in {"mentor", "mentee"}:
         ctx["line_managers"] = list(selectors.line_managers_of(actor, person))
         ctx["coordinators"] = _coordinators(actor)
         ctx["memberships"] = list(selectors.memberships_of(actor, person).current())
     return ctx
+
+
+def _coordinator_matching(actor: Actor, org: Any) -> dict[str, Any]:
+    """What waits for the coordinator in matching: requests, approvals, runs, brokerage."""
+    from tandem.matching.models import MatchRun, RequestStatus, RunStatus
+    from tandem.matching.request_selectors import awaiting_decision, requests_of
+    from tandem.mentors.directory import waiting_count
+    from tandem.relationships.selectors import pending_count
+
+    open_requests = requests_of(actor, org).filter(status=RequestStatus.OPEN)
+    return {
+        "open_requests": open_requests.count(),
+        "approvals": awaiting_decision(actor).filter(organisation=org).count(),
+        "runs_ready": list(
+            MatchRun.objects.visible_to(actor).filter(organisation=org, status=RunStatus.READY)[:3]
+        ),
+        "brokerage_waiting": waiting_count(actor),
+        "offers_pending": pending_count(actor, org),
+    }

@@ -50,20 +50,45 @@ class NavItem:
     active: bool
 
 
+def _organisation_uuid_where(actor: Actor, roles: set[str]) -> str | None:
+    """The active organisation if the actor holds one of the roles there, else the first."""
+    ids = actor.organisations_where(roles)
+    chosen = [o for o in actor.organisations if o.organisation_id in ids]
+    if not chosen:
+        return None
+    for o in chosen:
+        if o.organisation_id == actor.active_organisation_id:
+            return str(o.organisation_uuid)
+    return str(chosen[0].organisation_uuid)
+
+
 def navigation_for(actor: Actor, path: str) -> list[NavItem]:
     if not actor.is_authenticated:
         return []
+    staff = {Role.COORDINATOR, Role.TUTOR}
     items: list[tuple[str, str]] = [("Home", reverse("core:home"))]
-    if actor.is_partnership_admin or actor.member_partnership_ids:
-        items.append(("Partnerships", reverse("organisations:partnership_list")))
-    items.append(("Organisations", reverse("organisations:organisation_list")))
-    if actor.people_reader_of or actor.administered_organisation_ids:
-        items.append(("People", reverse("organisations:people")))
+    if actor.organisations_where(staff) or actor.is_partnership_admin:
+        items.append(("Programmes", reverse("programmes:programmes")))
+    coordinated = _organisation_uuid_where(actor, {Role.COORDINATOR})
+    if coordinated:
+        items.append(("Requests", reverse("matching:organisation_requests", args=[coordinated])))
+    elif actor.organisations_where({Role.TUTOR}):
+        items.append(("Requests", reverse("matching:request_approvals")))
+    elif actor.has_role(Role.MENTEE):
+        items.append(("Requests", reverse("matching:request_list")))
+    if actor.organisations_where(staff):
+        items.append(("Mentorships", reverse("relationships:staff_mentorships")))
+    elif actor.has_role(Role.MENTOR) or actor.has_role(Role.MENTEE):
+        items.append(("Mentoring", reverse("relationships:your_mentoring")))
     if actor.people_reader_of:
         items.append(("Mentors", reverse("mentors:profiles")))
-    if actor.coordinator_of:
-        items.append(("Import", reverse("organisations:import_start")))
-        items.append(("Activity log", reverse("core:audit_log")))
+    if actor.organisations_where(staff) or actor.is_partnership_admin:
+        items.append(("Directory", reverse("mentors:directory")))
+    if actor.people_reader_of or actor.administered_organisation_ids:
+        items.append(("People", reverse("organisations:people")))
+    items.append(("Organisations", reverse("organisations:organisation_list")))
+    if actor.is_partnership_admin:
+        items.append(("Partnerships", reverse("organisations:partnership_list")))
     items.append(("Your account", reverse("core:account")))
     # People pages live under their organisation's address; mark "People" for them.
     wanted = None
@@ -71,6 +96,8 @@ def navigation_for(actor: Actor, path: str) -> list[NavItem]:
         wanted = reverse("mentors:profiles")
     elif "/people/" in path:
         wanted = reverse("organisations:people")
+    elif "/mentoring-requests/" in path and any(label == "Requests" for label, _ in items):
+        wanted = dict(items)["Requests"]
     if wanted is None:
         matches = [url for _, url in items if url != "/" and path.startswith(url)]
         wanted = max(matches, key=len) if matches else ("/" if path.startswith("/home") else None)
