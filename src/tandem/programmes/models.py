@@ -59,6 +59,15 @@ class ProgrammeRules(models.Model):
     mentor_hours_per_mentee = models.PositiveSmallIntegerField(
         "Minimum mentor hours per mentee per year", default=0
     )
+    remission_hours_per_mentee = models.PositiveSmallIntegerField(
+        "Teaching hours released per mentee per year (remission)", default=0
+    )
+    payment_per_placement_pence = models.PositiveIntegerField(
+        "Payment to the mentor per placement, in pence", default=0
+    )
+    supervision_hours_per_mentor = models.PositiveSmallIntegerField(
+        "Supervision hours for each mentor per year", default=0
+    )
     report_schedule = models.JSONField(default=list, blank=True)
     report_recipients = models.JSONField(default=list, blank=True)
     line_manager_reports = models.BooleanField(
