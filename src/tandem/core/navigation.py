@@ -96,6 +96,8 @@ def navigation_for(actor: Actor, path: str) -> list[NavItem]:
         wanted = reverse("mentors:profiles")
     elif "/people/" in path:
         wanted = reverse("organisations:people")
+    elif path.startswith(("/cohorts/", "/calendars/")) or "/programmes/" in path:
+        wanted = reverse("programmes:programmes")
     elif "/mentoring-requests/" in path and any(label == "Requests" for label, _ in items):
         wanted = dict(items)["Requests"]
     if wanted is None:
