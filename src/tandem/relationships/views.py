@@ -104,6 +104,7 @@ def _render_detail(
             "can_change": can_change,
             "can_withdraw": can_change and mentorship.status in PENDING,
             "show_reasons": show_reasons,
+            "sees_content": policies.can_see_content_of(actor, mentorship),
             "decline_form": decline_form,
             "end_form": end_form,
             "form": failed,  # the error summary shows the form that failed

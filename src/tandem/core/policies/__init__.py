@@ -90,6 +90,20 @@ def can_approve_mentor_profile(actor: Actor, profile: Any) -> bool:
     return actor.is_superuser or profile.organisation_id in actor.coordinator_of
 
 
+def can_see_content_of(actor: Actor, mentorship: Any) -> bool:
+    """Agreement, plan, meetings and observations: the pair and the mentee's programme staff.
+
+    The same rule as the content records' own (policies/content.py), asked of the
+    mentorship before any of its records exists. Line managers and the mentor's
+    own organisation see that the mentorship exists, not what is in it.
+    """
+    if actor.is_superuser:
+        return True
+    if actor.person_id in (mentorship.mentor_id, mentorship.mentee_id):
+        return True
+    return mentorship.organisation_id in actor.organisations_where({Role.COORDINATOR, Role.TUTOR})
+
+
 def can_create_partnership(actor: Actor) -> bool:
     return actor.is_superuser
 
