@@ -18,7 +18,7 @@ from tandem.core import policies
 from tandem.core.forms import apply_errors, bound_data
 from tandem.core.roles import Role
 from tandem.organisations import selectors as org_selectors
-from tandem.relationships import forms, selectors, services
+from tandem.relationships import forms, meeting_selectors, selectors, services
 from tandem.relationships.models import (
     PENDING,
     EndReason,
@@ -105,6 +105,7 @@ def _render_detail(
             "can_withdraw": can_change and mentorship.status in PENDING,
             "show_reasons": show_reasons,
             "sees_content": policies.can_see_content_of(actor, mentorship),
+            "sees_time": meeting_selectors.can_see_time(actor, mentorship),
             "decline_form": decline_form,
             "end_form": end_form,
             "form": failed,  # the error summary shows the form that failed
