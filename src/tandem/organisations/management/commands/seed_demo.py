@@ -21,10 +21,25 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demonstration data loaded."))
         else:
             self.stdout.write(
-                f"Demonstration data is already present ({demo.MARKER_PARTNERSHIP}); "
-                "nothing changed."
+                f"Demonstration people are already present ({demo.MARKER_PARTNERSHIP}); "
+                "adding only what is missing."
             )
+        self.seed_the_rest()
         self.stdout.write(self.sign_in_table())
+
+    def seed_the_rest(self) -> None:
+        """Each later part of the demonstration adds only what it has not added before."""
+        from tandem.matching.request_demo import seed_requests
+        from tandem.matching.run_demo import seed_runs
+        from tandem.mentors.directory_demo import seed_directory
+        from tandem.programmes.demo import seed_programmes
+        from tandem.relationships.demo import seed_relationships
+
+        seed_directory()
+        programmes = seed_programmes()
+        seed_relationships(programmes)
+        seed_requests(programmes)
+        seed_runs()
 
     def sign_in_table(self) -> str:
         rows = [("Role", "Name", "Email", "Password")]
