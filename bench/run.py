@@ -47,6 +47,12 @@ def parse_args() -> argparse.Namespace:
         help="cohort sizes for the matching engine benchmark (matching_bench.py; 0 or empty skips)",
     )
     parser.add_argument(
+        "--compliance",
+        default="2000,100000",
+        help="relationships in one organisation and in one partnership for the compliance "
+        "benchmark (compliance_bench.py; 0 skips)",
+    )
+    parser.add_argument(
         "--no-analyze",
         dest="analyze",
         action="store_false",
@@ -350,6 +356,15 @@ def main() -> int:
 
         print()
         matching_bench.main(["--sizes", ",".join(sizes), "--seed", str(args.seed)])
+    per_organisation, _, total = args.compliance.partition(",")
+    if int(per_organisation or 0) > 0:
+        import compliance_bench
+
+        print(
+            f"\nCompliance: an organisation with {int(per_organisation):,} relationships, "
+            f"a partnership with {int(total or 0):,}\n"
+        )
+        compliance_bench.run(int(per_organisation), int(total or 0))
     print(f"\npeak memory (whole run): {peak_memory_mb():,.0f} MB")
     return 1 if failed else 0
 

@@ -108,8 +108,14 @@ def _coordinator_matching(actor: Actor, org: Any) -> dict[str, Any]:
     from tandem.mentors.directory import waiting_count
     from tandem.relationships.selectors import pending_count
 
+    from django.utils import timezone
+
+    from tandem.relationships.compliance_selectors import organisation_compliance
+
     open_requests = requests_of(actor, org).filter(status=RequestStatus.OPEN)
+    counts = organisation_compliance(actor, org, today=timezone.localdate()).counts
     return {
+        "compliance": counts,
         "open_requests": open_requests.count(),
         "approvals": awaiting_decision(actor).filter(organisation=org).count(),
         "runs_ready": list(

@@ -80,6 +80,10 @@ def navigation_for(actor: Actor, path: str) -> list[NavItem]:
         items.append(("Mentorships", reverse("relationships:staff_mentorships")))
     elif actor.has_role(Role.MENTOR) or actor.has_role(Role.MENTEE):
         items.append(("Mentoring", reverse("relationships:your_mentoring")))
+    if actor.organisations_where(staff):
+        items.append(("Compliance", reverse("relationships:staff_compliance")))
+    elif actor.has_role(Role.LINE_MANAGER):
+        items.append(("Reports", reverse("relationships:received_reports")))
     if actor.people_reader_of:
         items.append(("Mentors", reverse("mentors:profiles")))
     if actor.organisations_where(staff) or actor.is_partnership_admin:
@@ -96,6 +100,12 @@ def navigation_for(actor: Actor, path: str) -> list[NavItem]:
         wanted = reverse("mentors:profiles")
     elif "/people/" in path:
         wanted = reverse("organisations:people")
+    elif "/compliance/" in path and "Compliance" in dict(items):
+        wanted = dict(items)["Compliance"]
+    elif "/mentorships/" in path and "Mentorships" in dict(items):
+        wanted = dict(items)["Mentorships"]
+    elif ("/match-runs/" in path or "/hard-to-match/" in path) and "Requests" in dict(items):
+        wanted = dict(items)["Requests"]
     elif path.startswith(("/cohorts/", "/calendars/")) or "/programmes/" in path:
         wanted = reverse("programmes:programmes")
     elif "/mentoring-requests/" in path and any(label == "Requests" for label, _ in items):

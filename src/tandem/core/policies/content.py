@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from tandem.core.policies.common import NOTHING, Rule, _line_report_ids
+from tandem.core.policies.common import NOTHING, Rule, _line_report_ids, _model
 from tandem.core.roles import Confidentiality, Role
 
 if TYPE_CHECKING:
@@ -95,7 +95,12 @@ def _change_private_note(actor: Actor, obj: Any) -> bool:
 def _see_report(actor: Actor) -> Q:
     if actor.person_id is None:
         return NOTHING
-    return _content("mentorship__")(actor) | Q(recipients=actor.person_id)
+    # A subquery, not a join: a report with several recipients must come back once.
+    report = _model("relationships.Report")
+    received = report.recipients.through.objects.filter(person_id=actor.person_id).values(
+        "report_id"
+    )
+    return _content("mentorship__")(actor) | Q(pk__in=received)
 
 
 def _see_time(actor: Actor) -> Q:

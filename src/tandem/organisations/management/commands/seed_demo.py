@@ -33,11 +33,13 @@ class Command(BaseCommand):
         from tandem.matching.run_demo import seed_runs
         from tandem.mentors.directory_demo import seed_directory
         from tandem.programmes.demo import seed_programmes
+        from tandem.relationships.compliance_demo import seed_compliance
         from tandem.relationships.demo import seed_relationships
 
         seed_directory()
         programmes = seed_programmes()
         seed_relationships(programmes)
+        seed_compliance()
         seed_requests(programmes)
         seed_runs()
 
