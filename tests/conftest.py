@@ -24,6 +24,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _email_at_once(settings):
+    """Notifications wait for the commit, which a test's wrapping transaction never
+    makes; send them at once so tests see ``mail.outbox`` (tests of the commit
+    behaviour set ``TANDEM_EMAIL_ON_COMMIT`` back to True)."""
+    settings.TANDEM_EMAIL_ON_COMMIT = False
+
+
 @dataclass
 class Cast:
     north: Any

@@ -188,6 +188,7 @@ EMAIL_HOST_USER = os.environ.get("TANDEM_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("TANDEM_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("TANDEM_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("TANDEM_FROM_EMAIL", "Tandem <no-reply@tandem.localhost>")
+TANDEM_EMAIL_ON_COMMIT = True  # notifications are sent once the change commits
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -61,9 +61,16 @@ def mentor(cast: Any) -> Any:
 
 @pytest.fixture
 def partner_mentor(cast: Any) -> Any:
-    """A Northgate mentor who offers to mentor across the partnership."""
+    """A Northgate mentor who offers to mentor across the partnership: listed in its
+    directory, where Northgate shares its mentors."""
+    from tandem.organisations.models import PartnershipMember
+
     person = new_person(cast.northgate, Role.MENTOR, "Nadia", "Brook")
-    mentor_profile(person, cast.northgate, willing_outside=True)
+    mentor_profile(person, cast.northgate, willing_outside=True, listed_in_directory=True)
+    with system_access():
+        PartnershipMember.objects.filter(
+            partnership=cast.north, organisation=cast.northgate
+        ).update(in_directory=True)
     return person
 
 

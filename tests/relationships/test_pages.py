@@ -370,6 +370,8 @@ def test_coordinator_allocates_a_mentor(cast, login, programme, mentor):
 def test_partner_mentors_who_offer_are_listed(cast, login, programme, partner_mentor):
     client = login(cast.coordinator)
     # Only once Northgate shares its mentors in the partnership directory.
+    with system_access():
+        PartnershipMember.objects.filter(organisation=cast.northgate).update(in_directory=False)
     assert "Nadia Brook" not in text(client.get(allocate_url(cast)))
     with system_access():
         PartnershipMember.objects.filter(organisation=cast.northgate).update(in_directory=True)

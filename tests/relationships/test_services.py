@@ -209,7 +209,8 @@ def test_cross_organisation_waits_for_the_mentors_coordinator(cast, programme, p
     mail.outbox.clear()
     mentorship = allocate(cast, cast.mentee, partner_mentor, programme)
     assert mentorship.status == MentorshipStatus.AWAITING_BROKERAGE
-    assert mentorship.respond_by is None
+    # The mentor's coordinator has the programme's response time to answer.
+    assert mentorship.respond_by - timezone.now() > timedelta(days=4, hours=23)
     assert mentorship.mentor_organisation == cast.northgate
     with system_access():
         brokerage = BrokerageRequest.objects.get(mentorship=mentorship)

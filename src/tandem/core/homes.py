@@ -103,14 +103,13 @@ def build(actor: Actor, kind: str) -> dict[str, Any]:
 
 def _coordinator_matching(actor: Actor, org: Any) -> dict[str, Any]:
     """What waits for the coordinator in matching: requests, approvals, runs, brokerage."""
+    from django.utils import timezone
+
     from tandem.matching.models import MatchRun, RequestStatus, RunStatus
     from tandem.matching.request_selectors import awaiting_decision, requests_of
     from tandem.mentors.directory import waiting_count
-    from tandem.relationships.selectors import pending_count
-
-    from django.utils import timezone
-
     from tandem.relationships.compliance_selectors import organisation_compliance
+    from tandem.relationships.selectors import pending_count
 
     open_requests = requests_of(actor, org).filter(status=RequestStatus.OPEN)
     counts = organisation_compliance(actor, org, today=timezone.localdate()).counts

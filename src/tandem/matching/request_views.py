@@ -258,6 +258,11 @@ def request_own_mentor(request: HttpRequest, uuid: str) -> HttpResponse:
 def request_decide(request: HttpRequest, uuid: str) -> HttpResponse:
     actor = request.actor
     req = selectors.access_request(actor, uuid)
+    if req.status != RequestStatus.AWAITING_APPROVAL and req.mentee_id != actor.person_id:
+        # Someone else decided first (or the request moved on): say so, not "forbidden".
+        status = req.get_status_display().lower()
+        messages.error(request, f"{services.NO_LONGER_AWAITING}: it is {status}.")
+        return redirect(req)
     if not services.can_decide(actor, req):
         raise PermissionDenied("You cannot approve the mentor for this request")
     form = DecisionForm(request.POST)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tandem.core import audit, policies
@@ -40,6 +41,7 @@ STALE = (
     "Someone else changed this request while you were looking at it. Nothing was changed: "
     "reload the page to see the request as it is now, then try again."
 )
+NO_LONGER_AWAITING = "This request is no longer waiting for approval"
 # Mentors never offered again for a request: they declined it or did not answer.
 TRIED = (MentorshipStatus.DECLINED, MentorshipStatus.EXPIRED)
 
@@ -515,6 +517,57 @@ def choose_from_shortlist(
     return locked
 
 
+NOT_PROPOSABLE = (
+    "We can't propose this person as your mentor. Check the email address, or ask your coordinator."
+)
+LINE_MANAGER = "Your line manager can't be your mentor."
+NOT_YOURSELF = "You can't be your own mentor. Enter your mentor's email address."
+
+
+def proposable_mentor(request: MentoringRequest, email: str) -> Person | None:
+    """The mentor with this email address whom the request's mentee may name, or None.
+
+    Only an approved mentor who takes new mentees, at the request's organisation
+    or listed in the directory of a partnership it belongs to by an organisation
+    sharing its mentors there (the rule the shortlist uses). Anyone else is None,
+    whoever they are, so the mentee learns nothing about them.
+    """
+    from tandem.mentors.directory import _listed_q
+    from tandem.mentors.models import MentorProfile, ProfileStatus
+
+    with system_access():
+        partnerships = PartnershipMember.objects.filter(
+            organisation_id=request.organisation_id
+        ).values("partnership_id")
+        profile = (
+            MentorProfile.objects.filter(person__email__iexact=email)
+            .filter(
+                Q(
+                    organisation_id=request.organisation_id,
+                    status=ProfileStatus.APPROVED,
+                    consents_to_matching=True,
+                )
+                | (_listed_q(partnerships) & ~Q(organisation_id=request.organisation_id))
+            )
+            .select_related("person")
+            .first()
+        )
+    return profile.person if profile is not None else None
+
+
+def _own_mentor_problem(mentee: Person, email: str) -> str | None:
+    """What the mentee is told about the mentor they named: only their own information."""
+    from tandem.organisations.services.line_management import managers_above
+
+    if mentee.email and mentee.email.lower() == email.lower():
+        return NOT_YOURSELF
+    with system_access():
+        named = set(Person.objects.filter(email__iexact=email).values_list("pk", flat=True))
+    if named & managers_above({mentee.pk})[mentee.pk]:
+        return LINE_MANAGER
+    return None
+
+
 @transaction.atomic
 def identify_own_mentor(
     actor: Actor,
@@ -523,7 +576,12 @@ def identify_own_mentor(
     *,
     expected_version: int | None = None,
 ) -> MentoringRequest:
-    """The mentee names a mentor they found; the course leader approves them."""
+    """The mentee names a mentor they found; the course leader approves them.
+
+    The mentee is told only that the person cannot be proposed (or, their own
+    information, that it is their line manager): never who the person is, where
+    they work or why. Staff see the detailed reasons when they approve.
+    """
     from tandem.relationships.services import pair_problems
 
     _require_mentee(actor, request, "names their own mentor")
@@ -539,23 +597,17 @@ def identify_own_mentor(
     locked = _lock(request, expected_version)
     if locked.status != RequestStatus.OPEN:
         raise _not_open(locked, "given a mentor")
-    with system_access():
-        mentor = Person.objects.filter(email__iexact=email).first()
-    if mentor is None:
-        raise ValidationError(
-            {
-                "email": "Nobody with this email address is in Tandem yet. Ask your coordinator "
-                "to add them, then try again."
-            }
-        )
-    problems = pair_problems(
+    own = _own_mentor_problem(locked.mentee, email)
+    if own is not None:
+        raise ValidationError({"email": own})
+    mentor = proposable_mentor(locked, email)
+    if mentor is None or pair_problems(
         mentee=locked.mentee,
         mentor=mentor,
         organisation=locked.organisation,
         programme=locked.programme,
-    )
-    if problems:
-        raise ValidationError({"email": problems})
+    ):
+        raise ValidationError({"email": NOT_PROPOSABLE})
     _save(
         locked,
         chosen_mentor=mentor,
@@ -617,7 +669,7 @@ def decide(
         raise ValidationError(STALE)
     if locked.status != RequestStatus.AWAITING_APPROVAL or locked.chosen_mentor is None:
         status = locked.get_status_display().lower()
-        raise ValidationError(f"This request is no longer waiting for approval: it is {status}.")
+        raise ValidationError(f"{NO_LONGER_AWAITING}: it is {status}.")
     if not can_decide(actor, locked):
         if locked.route == Route.SELF_IDENTIFIED:
             raise PermissionDenied(

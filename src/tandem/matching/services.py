@@ -511,8 +511,18 @@ def publish(actor: Actor, run: MatchRun, *, expected_version: int) -> list[Mento
                     "nothing to publish. Change a proposal, or discard the run."
                 }
             )
-        # Lock the mentors (in a fixed order) so no other run or allocation can take
-        # their places between the checks below and the proposals.
+        # Lock the requests, then the mentors (each in a fixed order), so no other
+        # run, choice or allocation can serve a request or take a mentor's place
+        # between the checks below and the proposals.
+        current = {
+            pk: (status, version)
+            for pk, status, version in MentoringRequest._base_manager.select_for_update()
+            .filter(pk__in={p.request_id for p in proposals})
+            .order_by("pk")
+            .values_list("pk", "status", "version")
+        }
+        for p in proposals:  # checked below as they are now, not as first read
+            p.request.status, p.request.version = current[p.request_id]
         list(
             Person._base_manager.select_for_update()
             .filter(pk__in={p.mentor_id for p in proposals})
@@ -574,7 +584,8 @@ def offer_next_best(actor: Actor | None, mentorship: Mentorship) -> Mentorship |
 
     Mentors who declined, did not answer or whose organisation refused (for
     this request) are never asked again. Returns the new proposal, or None when
-    there is no request to serve or nobody suitable is free.
+    there is no request to serve or nobody suitable is free. The offer is
+    Tandem's own: ``actor`` (whose answer led here) is not recorded as asking.
     """
     from tandem.matching.adapter import shortlist_for_request
     from tandem.relationships.services import pair_problems, propose
@@ -602,8 +613,9 @@ def offer_next_best(actor: Actor | None, mentorship: Mentorship) -> Mentorship |
         ):
             continue
         try:
+            # Tandem asks the next mentor, not the person whose answer led here.
             offer = propose(
-                actor,
+                None,
                 mentee=request.mentee,
                 mentor=mentor,
                 organisation=request.organisation,

@@ -335,7 +335,11 @@ class BrokerageOut(Schema):
     requesting_organisation: OrganisationRef
     mentor_organisation: OrganisationRef
     mentor: ProfileRef
-    request: RequestRef | None
+    request: RequestRef | None = Field(
+        None,
+        description="The mentee's request, for the two organisations' coordinators; "
+        "never shown to the partnership's administrators",
+    )
     mentorship: UUID | None = Field(None, description="The proposed mentorship, if for a mentee")
     message: str
     credits: int
@@ -357,9 +361,18 @@ class BrokerageOut(Schema):
         return obj.mentorship.uuid if obj.mentorship_id else None
 
     @staticmethod
+    def resolve_request(obj: Any, context: Any) -> Any:
+        if directory.mentee_visible(context["request"].actor, obj):
+            return obj.request
+        return None
+
+    @staticmethod
     def resolve_mentor_contact(obj: Any, context: Any) -> dict[str, str] | None:
-        actor = context["request"].actor
-        if directory.brokerage_contact_visible(actor, obj):
+        request = context["request"]
+        # One query per response, not per request.
+        if not hasattr(request, "tandem_brokered"):
+            request.tandem_brokered = directory.accepted_profile_ids(request.actor)
+        if directory.brokerage_contact_visible(request.actor, obj, request.tandem_brokered):
             return _contact(obj.mentor_profile.person)
         return None
 

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -381,16 +383,65 @@ def requests_for_mentor(actor: Actor, profile: MentorProfile) -> QuerySet[Broker
 # --- brokerage requests -------------------------------------------------------------------
 
 
-def brokerage_requests(actor: Actor) -> QuerySet[BrokerageRequest]:
-    return BrokerageRequest.objects.visible_to(actor).select_related(
-        "partnership",
-        "requesting_organisation",
-        "mentor_organisation",
-        "mentor_profile__person",
-        "request__mentee",
-        "requested_by",
-        "decided_by",
+def _mentee_shown(actor: Actor) -> Case:
+    """``mentee_shown`` for each brokerage request (see ``mentee_visible``), in the query."""
+    if actor.person_id is None:
+        return Value(False, output_field=BooleanField())
+    sides = Q(requesting_organisation_id__in=actor.coordinator_of) | Q(
+        mentor_organisation_id__in=actor.coordinator_of
     )
+    readable = Exists(MentoringRequest.objects.visible_to(actor).filter(pk=OuterRef("request_id")))
+    return Case(
+        When(request_id__isnull=True, then=Value(False)),
+        When(sides | readable, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def brokerage_requests(actor: Actor) -> QuerySet[BrokerageRequest]:
+    """Brokerage requests the actor sees; each carries ``mentee_shown`` (``mentee_visible``)."""
+    return (
+        BrokerageRequest.objects.visible_to(actor)
+        .select_related(
+            "partnership",
+            "requesting_organisation",
+            "mentor_organisation",
+            "mentor_profile__person",
+            "request__mentee",
+            "request__subject",
+            "request__programme",
+            "mentorship",
+            "requested_by",
+            "decided_by",
+        )
+        .annotate(mentee_shown=_mentee_shown(actor))
+    )
+
+
+def mentee_visible(actor: Actor, brokerage: BrokerageRequest) -> bool:
+    """Whether the brokerage request shows who the mentee is (and their request).
+
+    The coordinators of the two organisations (the request is theirs, or the mentor
+    they are asked for is), and whoever may see the mentoring request itself;
+    never the partnership's administrators as such, nor the mentor before the offer.
+    """
+    if brokerage.request_id is None:
+        return False
+    shown = getattr(brokerage, "mentee_shown", None)
+    if shown is not None:
+        return bool(shown)
+    if actor.person_id is None:
+        return False
+    if (
+        actor.is_superuser
+        or brokerage.requesting_organisation_id in actor.coordinator_of
+        or brokerage.mentor_organisation_id in actor.coordinator_of
+    ):
+        return True
+    from tandem.core import policies
+
+    return policies.can_see(actor, brokerage.request)
 
 
 def incoming(actor: Actor) -> QuerySet[BrokerageRequest]:
@@ -436,14 +487,19 @@ def can_withdraw(actor: Actor, brokerage: BrokerageRequest) -> bool:
     return actor.is_superuser or brokerage.requesting_organisation_id in actor.coordinator_of
 
 
-def brokerage_contact_visible(actor: Actor, brokerage: BrokerageRequest) -> bool:
-    """Contact details on a brokerage page: only once accepted, only for the two sides' staff."""
+def brokerage_contact_visible(
+    actor: Actor, brokerage: BrokerageRequest, brokered: frozenset[int] | None = None
+) -> bool:
+    """Contact details on a brokerage page: only once accepted, only for the two sides' staff.
+
+    ``brokered``: ``accepted_profile_ids(actor)`` when checking many requests.
+    """
     if brokerage.status != BrokerageStatus.ACCEPTED:
         # The mentor's own organisation already holds them; nobody else sees them yet.
         return brokerage.mentor_organisation_id in actor.people_reader_of or (
             brokerage.mentor_profile.person_id == actor.person_id
         )
-    return contact_visible(actor, brokerage.mentor_profile)
+    return contact_visible(actor, brokerage.mentor_profile, brokered)
 
 
 # --- directory settings -------------------------------------------------------------------

@@ -255,6 +255,7 @@ def brokerage_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         "mentors/brokerage_detail.html",
         {
             "item": item,
+            "mentee_shown": directory.mentee_visible(actor, item),
             "form": form,
             "can_withdraw": directory.can_withdraw(actor, item)
             and item.status == BrokerageStatus.PENDING,

@@ -183,9 +183,10 @@ def allocatable_mentees(actor: Actor, organisation: Any) -> QuerySet[Person]:
 
 
 def _partner_mentor_profiles(organisation: Any) -> QuerySet[Any]:
-    """Approved mentors willing to mentor outside, in organisations sharing their mentors.
+    """Approved mentors listed in the directory and willing to mentor outside, in
+    organisations sharing their mentors with this one (``in_directory``).
 
-    The partnership directory: members who opted in share their willing mentors'
+    The partnership directory: members who opted in share their listed mentors'
     names with the other members (never contact details, which need brokerage).
     """
     from tandem.matching.adapter import partner_organisations
@@ -200,6 +201,7 @@ def _partner_mentor_profiles(organisation: Any) -> QuerySet[Any]:
             organisation_id__in=partners,
             status=ProfileStatus.APPROVED,
             willing_outside=True,
+            listed_in_directory=True,
             person__memberships__in=mentor_roles,
         )
         .distinct()

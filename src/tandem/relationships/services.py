@@ -67,6 +67,25 @@ def shared_partnership(organisation: Any, other: Any) -> Any:
                 ),
             )
             .select_related("partnership")
+            .order_by("partnership__name", "pk")
+            .first()
+        )
+    return member.partnership if member else None
+
+
+def sharing_partnership(organisation: Any, mentor_organisation: Any) -> Any:
+    """A partnership of both whose directory lists ``mentor_organisation``'s mentors, or None."""
+    with system_access():
+        member = (
+            PartnershipMember.objects.filter(
+                organisation=mentor_organisation,
+                in_directory=True,
+                partnership__in=PartnershipMember.objects.filter(organisation=organisation).values(
+                    "partnership"
+                ),
+            )
+            .select_related("partnership")
+            .order_by("partnership__name", "pk")
             .first()
         )
     return member.partnership if member else None
@@ -84,8 +103,11 @@ def pair_problems(
 
     ``organisation`` is the mentee's (it runs the relationship); ``ignore`` is a
     pending mentorship being replaced, which does not count against capacity.
+    A mentor needs an approved profile and a current mentor role where they
+    mentor; a mentor from another organisation must also be offered to the
+    mentee's organisation through a partnership directory both belong to.
     """
-    from tandem.mentors.models import MentorProfile, TrainingStatus
+    from tandem.mentors.models import MentorProfile, ProfileStatus, TrainingStatus
 
     if mentor.pk == mentee.pk:
         return ["Nobody can mentor themself."]
@@ -100,6 +122,11 @@ def pair_problems(
         return problems + [f"{mentor} is not a mentor in any organisation."]
     with system_access():
         profile = MentorProfile.objects.filter(person=mentor).first()
+        has_role = (
+            Membership.objects.current()
+            .filter(person=mentor, organisation=mentor_org, role=Role.MENTOR)
+            .exists()
+        )
         holding = Mentorship.objects.filter(mentor=mentor, status__in=HOLDING)
         mentee_holding = Mentorship.objects.filter(
             mentee=mentee, programme=programme, status__in=HOLDING
@@ -112,6 +139,10 @@ def pair_problems(
             mentor=mentor, mentee=mentee, end_reason=EndReason.BROKE_DOWN
         ).exists()
         already = mentee_holding.exists()
+    if profile is None or profile.status != ProfileStatus.APPROVED:
+        problems.append(f"{mentor} has no approved mentor profile.")
+    if not has_role:
+        problems.append(f"{mentor} no longer holds a mentor role at {mentor_org}.")
     capacity = profile.capacity if profile is not None else 1
     if profile is not None and not profile.consents_to_matching:
         problems.append(f"{mentor} has asked not to be given new mentees.")
@@ -136,6 +167,12 @@ def pair_problems(
             )
         elif profile is None or not profile.willing_outside:
             problems.append(f"{mentor} has not offered to mentor outside {mentor_org}.")
+        elif (
+            not profile.listed_in_directory or sharing_partnership(organisation, mentor_org) is None
+        ):
+            problems.append(
+                f"{mentor} is not offered to other organisations in the partnership directory."
+            )
     return problems
 
 
@@ -179,6 +216,16 @@ def _coordinators(organisation: Any) -> list[Person]:
         )
 
 
+def _requester(actor: Actor | None, organisation: Any) -> Person | None:
+    """Who asked, for a brokerage request: a coordinator of the asking organisation only
+    (never a mentor whose decline led Tandem to offer the next best)."""
+    if actor is None or actor.person is None:
+        return None
+    if organisation.pk in actor.coordinator_of:
+        return actor.person
+    return None
+
+
 @transaction.atomic
 def propose(
     actor: Actor | None,
@@ -203,7 +250,11 @@ def propose(
     from tandem.mentors.models import BrokerageRequest, MentorProfile
 
     with system_access():
-        Person.objects.select_for_update().filter(pk=mentor.pk).first()  # serialise per mentor
+        # Serialise per mentor (capacity) and per mentee (one mentor per programme),
+        # locking in a fixed order so two proposals cannot deadlock.
+        list(
+            Person.objects.select_for_update().filter(pk__in={mentor.pk, mentee.pk}).order_by("pk")
+        )
     check_pair(mentee=mentee, mentor=mentor, organisation=organisation, programme=programme)
     mentor_org = mentor_organisation_of(mentor)
     cross = mentor_org.pk != organisation.pk
@@ -219,9 +270,8 @@ def propose(
         status=MentorshipStatus.AWAITING_BROKERAGE if cross else MentorshipStatus.PROPOSED,
         score=score,
         why=why or [],
-        respond_by=None
-        if cross
-        else timezone.now() + timedelta(days=programme.offer_response_days),
+        # The mentor (or, first, their coordinator) has this long to answer.
+        respond_by=timezone.now() + timedelta(days=programme.offer_response_days),
     )
     _log(
         actor,
@@ -234,16 +284,19 @@ def propose(
     if cross:
         with system_access():
             profile = MentorProfile.objects.get(person=mentor)
+        # Partnership administrators see brokerage requests: the default message
+        # does not name the mentee.
         brokerage = BrokerageRequest.objects.create(
-            partnership=shared_partnership(organisation, mentor_org),
+            partnership=sharing_partnership(organisation, mentor_org)
+            or shared_partnership(organisation, mentor_org),
             requesting_organisation=organisation,
             mentor_organisation=mentor_org,
             mentor_profile=profile,
             request=request,
             mentorship=mentorship,
             message=brokerage_message
-            or f"{organisation} would like {mentor} to mentor {mentee} on {programme}.",
-            requested_by=getattr(actor, "person", None),
+            or f"{organisation} would like {mentor} to mentor one of their staff on {programme}.",
+            requested_by=_requester(actor, organisation),
         )
         audit.record(
             actor,
@@ -443,25 +496,56 @@ def _after_no(actor: Actor | None, mentorship: Mentorship) -> Mentorship | None:
 
 
 def expire_overdue_offers(now: Any = None) -> int:
-    """Proposals not answered in time expire and the next best is asked. Safe to rerun."""
+    """Offers not answered in time expire and the next best is asked. Safe to rerun.
+
+    A proposal waits for the mentor; a mentorship awaiting brokerage waits for
+    the mentor's coordinator, whose pending request is closed as not answered.
+    """
     now = now or timezone.now()
+    waiting = (MentorshipStatus.PROPOSED, MentorshipStatus.AWAITING_BROKERAGE)
     with system_access():
         overdue = list(
-            Mentorship.objects.filter(
-                status=MentorshipStatus.PROPOSED, respond_by__lt=now
-            ).values_list("pk", flat=True)
+            Mentorship.objects.filter(status__in=waiting, respond_by__lt=now)
+            .order_by("respond_by", "pk")
+            .values_list("pk", flat=True)
         )
     expired = 0
     for pk in overdue:
         with transaction.atomic(), system_access():
             mentorship = Mentorship._base_manager.select_for_update().get(pk=pk)
-            if mentorship.status != MentorshipStatus.PROPOSED:
+            if mentorship.status not in waiting or not (
+                mentorship.respond_by and mentorship.respond_by < now
+            ):
                 continue
+            was_brokerage = mentorship.status == MentorshipStatus.AWAITING_BROKERAGE
             _save(mentorship, status=MentorshipStatus.EXPIRED)
             _log(None, mentorship, "expired")
+            if was_brokerage:
+                _expire_brokerage(mentorship, now)
             _after_no(None, mentorship)
             expired += 1
     return expired
+
+
+def _expire_brokerage(mentorship: Mentorship, now: Any) -> None:
+    """The mentor's coordinator did not answer in time: their request is closed."""
+    from tandem.mentors.models import BrokerageStatus
+
+    for brokerage in mentorship.brokerage_requests.select_for_update().filter(
+        status=BrokerageStatus.PENDING
+    ):
+        brokerage.status = BrokerageStatus.DECLINED
+        brokerage.decided_at = now
+        brokerage.decision_note = "Not answered in time"
+        brokerage.save(update_fields=["status", "decided_at", "decision_note"])
+        audit.record(
+            None,
+            "mentors.brokerage.expired",
+            brokerage,
+            organisation=brokerage.mentor_organisation_id,
+            partnership=brokerage.partnership_id,
+            changes={"status": [BrokerageStatus.PENDING, BrokerageStatus.DECLINED]},
+        )
 
 
 def can_allocate(actor: Actor, organisation: Any) -> bool:
