@@ -10,14 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import (  # noqa: F401  (fixtures)
-    assert_accessible,
-    browser,
-    error_summary,
-    fast_password_hashing,
-    new_page,
-    sign_in,
-)
+from tests.browser.conftest import assert_accessible, error_summary, sign_in
 from tests.factories import PASSWORD
 from tests.relationships.meeting_fixtures import induction, pair  # noqa: F401  (fixtures)
 

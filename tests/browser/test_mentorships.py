@@ -11,16 +11,9 @@ from playwright.sync_api import Page, expect
 from tandem.core.roles import Role
 from tandem.core.tenancy import system_access
 from tests import factories as f
-from tests.browser.conftest import (  # noqa: F401  (fixtures)
-    assert_accessible,
-    browser,
-    error_summary,
-    fast_password_hashing,
-    new_page,
-    sign_in,
-)
+from tests.browser.conftest import assert_accessible, error_summary, sign_in
 from tests.factories import PASSWORD
-from tests.relationships.conftest import mentor_profile
+from tests.relationships.conftest import mentor, mentor_profile, programme  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

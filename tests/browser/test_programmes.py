@@ -7,13 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import (  # noqa: F401 (fixtures)
-    assert_accessible,
-    browser,
-    error_summary,
-    new_page,  # noqa: F401
-    sign_in,
-)
+from tests.browser.conftest import assert_accessible, error_summary, sign_in
 from tests.factories import PASSWORD
 from tests.programmes.conftest import ensure_templates
 
