@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 
 from tandem.core.forms import TandemForm
 from tandem.relationships.compliance import STANDING_WORDS
-from tandem.relationships.forms import UuidChoiceField
+from tandem.relationships.forms import ProgrammeCohortFilter
 from tandem.relationships.reports import MAX_BODY, MAX_NAME
 
 
-class ComplianceFilterForm(TandemForm):
+class ComplianceFilterForm(ProgrammeCohortFilter):
     """The filters of an organisation's compliance view (sent with GET)."""
+
+    field_order = ["standing", "at_risk", "programme", "cohort", "q"]
 
     standing = forms.ChoiceField(
         required=False,
@@ -25,31 +27,12 @@ class ComplianceFilterForm(TandemForm):
         error_messages={"invalid_choice": "Choose a status from the list"},
     )
     at_risk = forms.BooleanField(required=False, label="At risk only")
-    programme = UuidChoiceField(
-        queryset=None,
-        required=False,
-        label="Programme",
-        empty_label="Any programme",
-        error_messages={"invalid_choice": "Choose a programme from the list"},
-    )
-    cohort = UuidChoiceField(
-        queryset=None,
-        required=False,
-        label="Cohort",
-        empty_label="Any cohort",
-        error_messages={"invalid_choice": "Choose a cohort from the list"},
-    )
     q = forms.CharField(
         required=False,
         max_length=100,
         label="Mentor or mentee name",
         error_messages={"max_length": "Enter 100 characters or fewer"},
     )
-
-    def __init__(self, *args: Any, programmes: Any, cohorts: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["cohort"].queryset = cohorts
 
 
 class ReportForm(TandemForm):

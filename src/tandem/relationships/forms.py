@@ -137,16 +137,9 @@ class EndForm(TandemForm):
     )
 
 
-class FilterForm(TandemForm):
-    """The filters of an organisation's mentorship list (sent with GET)."""
+class ProgrammeCohortFilter(TandemForm):
+    """Filter fields by programme and cohort, shared by the organisation's list pages."""
 
-    q = forms.CharField(required=False, max_length=100, label="Mentor or mentee name")
-    status = forms.ChoiceField(
-        required=False,
-        label="Status",
-        choices=[("", "Any status")] + [(s.value, s.label) for s in STATUS_ORDER],
-        error_messages={"invalid_choice": "Choose a status from the list"},
-    )
     programme = UuidChoiceField(
         queryset=None,
         required=False,
@@ -166,3 +159,17 @@ class FilterForm(TandemForm):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["cohort"].queryset = cohorts
+
+
+class FilterForm(ProgrammeCohortFilter):
+    """The filters of an organisation's mentorship list (sent with GET)."""
+
+    field_order = ["q", "status", "programme", "cohort"]
+
+    q = forms.CharField(required=False, max_length=100, label="Mentor or mentee name")
+    status = forms.ChoiceField(
+        required=False,
+        label="Status",
+        choices=[("", "Any status")] + [(s.value, s.label) for s in STATUS_ORDER],
+        error_messages={"invalid_choice": "Choose a status from the list"},
+    )
