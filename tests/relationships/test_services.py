@@ -442,10 +442,7 @@ def test_expiry_task_and_command_report_how_many(cast, programme, mentor, next_b
 
 
 def test_real_next_best_leaves_a_consistent_state(cast, programme, mentor):
-    """With the matching service itself (once it is there): decline never leaves two offers."""
-    matching = pytest.importorskip("tandem.matching.services")
-    if not hasattr(matching, "offer_next_best"):
-        pytest.skip("the matching service does not offer the next best mentor yet")
+    """With the matching service itself: a decline never leaves two offers."""
     request = request_for(cast, cast.mentee, programme)
     mentorship = services.propose(
         cast.actor("coordinator"),
