@@ -316,7 +316,7 @@ def create_request(
 
 def _lock(request: MentoringRequest, expected_version: int | None) -> MentoringRequest:
     locked = (
-        MentoringRequest._base_manager.select_for_update()
+        MentoringRequest._base_manager.select_for_update(of=("self",))
         .select_related("mentee", "organisation", "programme", "subject", "cohort", "chosen_mentor")
         .get(pk=request.pk)
     )
