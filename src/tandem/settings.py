@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tandem.programmes",
     "tandem.relationships",
     "tandem.matching",
+    "tandem.training",
     "tandem.mentors",
     "tandem.api",
 ]
@@ -209,6 +210,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Files attached to courses, assignments and CPD entries (served only through views
+# that apply the policy, never straight from MEDIA_ROOT).
+TANDEM_MAX_UPLOAD_BYTES = int(os.environ.get("TANDEM_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 
 # Uploads: imports are read in memory and bounded.
 TANDEM_MAX_IMPORT_BYTES = int(os.environ.get("TANDEM_MAX_IMPORT_BYTES", str(5 * 1024 * 1024)))

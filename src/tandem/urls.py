@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("tandem.programmes.urls")),
     path("", include("tandem.relationships.urls")),
     path("", include("tandem.matching.urls")),
+    path("", include("tandem.training.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/tokens/", include("tandem.api.urls")),
     path("api/v1/", api.urls),

@@ -71,6 +71,7 @@ def _register_routers() -> None:
         plan_api,
     )
     from tandem.relationships.api import router as relationships_router
+    from tandem.training import course_api, cpd_api, credential_api, learning_api
 
     api.add_router("/", organisations_router)
     api.add_router("/", mentors_router)
@@ -79,6 +80,8 @@ def _register_routers() -> None:
     api.add_router("/", runs_router)
     api.add_router("/", relationships_router)
     for part in (agreement_api, plan_api, meeting_api, compliance_api, ending_api):
+        api.add_router("/", part.router)
+    for part in (course_api, learning_api, credential_api, cpd_api):
         api.add_router("/", part.router)
 
 

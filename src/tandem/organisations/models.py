@@ -72,6 +72,12 @@ class Organisation(models.Model):
         default=False,
         help_text="Coordinators, tutors, trainers and line managers set up an authenticator app.",
     )
+    cpd_target_hours = models.PositiveSmallIntegerField(
+        "Annual CPD target (hours)",
+        default=30,
+        help_text="Hours of continuing professional development each person aims for in an "
+        "academic year (1 August to 31 July)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tandem.core.policies import content, mentoring, people
+from tandem.core.policies import content, mentoring, people, training
 from tandem.core.policies.common import NOTHING, Rule, _line_report_ids, _managed_org_ids, _model
 from tandem.core.roles import Confidentiality, Role
 
@@ -21,7 +21,12 @@ if TYPE_CHECKING:
     from tandem.core.actor import Actor
     from tandem.core.tenancy import TenantQuerySet
 
-RULES: dict[str, Rule] = {**people.RULES, **mentoring.RULES, **content.RULES}
+RULES: dict[str, Rule] = {
+    **people.RULES,
+    **mentoring.RULES,
+    **content.RULES,
+    **training.RULES,
+}
 LEVELS: dict[str, Confidentiality] = {label: rule[0] for label, rule in RULES.items()}
 
 
