@@ -84,7 +84,10 @@ def build_course(
                 glh=Decimal("8"),
             )
             ContentPage.objects.create(
-                module=module, position=1, title=f"Reading for workbook {i}", body_html="<p>Read.</p>"
+                module=module,
+                position=1,
+                title=f"Reading for workbook {i}",
+                body_html="<p>Read.</p>",
             )
             world.reflections.append(
                 Activity.objects.create(
