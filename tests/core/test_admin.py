@@ -39,7 +39,12 @@ def test_superuser_edits_an_organisation_through_the_admin(cast, client, superus
     client.force_login(superuser)
     url = reverse("admin:organisations_organisation_change", args=[cast.eastfield.pk])
     response = client.post(
-        url, {"name": "Eastfield Adult Learning Service", "kind": "adult_community"}
+        url,
+        {
+            "name": "Eastfield Adult Learning Service",
+            "kind": "adult_community",
+            "cpd_target_hours": 30,
+        },
     )
     assert response.status_code == 302
     cast.eastfield.refresh_from_db()

@@ -94,11 +94,33 @@ def build(actor: Actor, kind: str) -> dict[str, Any]:
         from tandem.matching.request_selectors import own_requests
 
         ctx["requests"] = list(own_requests(actor).exclude(status="withdrawn")[:5])
+    ctx["training"] = _training(actor, kind)
     if kind in {"mentor", "mentee"}:
         ctx["line_managers"] = list(selectors.line_managers_of(actor, person))
         ctx["coordinators"] = _coordinators(actor)
         ctx["memberships"] = list(selectors.memberships_of(actor, person).current())
     return ctx
+
+
+def _training(actor: Actor, kind: str) -> dict[str, Any]:
+    """The person's own courses in progress; for course staff, the courses they run and the
+    work waiting to be assessed."""
+    from tandem.core.policies.training import course_staff_of
+    from tandem.training import learning_selectors
+    from tandem.training import selectors as training_selectors
+    from tandem.training.models import EnrolmentStatus
+
+    out: dict[str, Any] = {}
+    if kind in {"mentor", "mentee"}:
+        enrolments = learning_selectors.enrolments_of_person(actor).filter(
+            status=EnrolmentStatus.ACTIVE
+        )[:5]
+        out["learning"] = [(e, learning_selectors.progress(e)) for e in enrolments]
+    if kind in {"trainer", "tutor", "coordinator"} and course_staff_of(actor):
+        out["to_assess"] = learning_selectors.assessment_queue(actor).count()
+    if kind == "trainer":
+        out["courses"] = list(training_selectors.courses_run_by(actor)[:10])
+    return out
 
 
 def _coordinator_matching(actor: Actor, org: Any) -> dict[str, Any]:

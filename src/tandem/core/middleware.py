@@ -37,7 +37,7 @@ class RequireMfaMiddleware:
     ``request.mfa_requirement`` to explain why the person was sent there.
     """
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/verify/")
+    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/verify/", "/credentials/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -88,6 +88,8 @@ def navigation_for(actor: Actor, path: str) -> list[NavItem]:
         items.append(("Mentors", reverse("mentors:profiles")))
     if actor.organisations_where(staff) or actor.is_partnership_admin:
         items.append(("Directory", reverse("mentors:directory")))
+    if actor.organisations:
+        items.append(("Training", reverse("training:courses")))
     if actor.people_reader_of or actor.administered_organisation_ids:
         items.append(("People", reverse("organisations:people")))
     items.append(("Organisations", reverse("organisations:organisation_list")))
@@ -110,6 +112,8 @@ def navigation_for(actor: Actor, path: str) -> list[NavItem]:
         wanted = reverse("programmes:programmes")
     elif "/mentoring-requests/" in path and any(label == "Requests" for label, _ in items):
         wanted = dict(items)["Requests"]
+    elif path.startswith(("/training/", "/credentials/")) and "Training" in dict(items):
+        wanted = dict(items)["Training"]
     if wanted is None:
         matches = [url for _, url in items if url != "/" and path.startswith(url)]
         wanted = max(matches, key=len) if matches else ("/" if path.startswith("/home") else None)
