@@ -35,6 +35,7 @@ class Command(BaseCommand):
         from tandem.programmes.demo import seed_programmes
         from tandem.relationships.compliance_demo import seed_compliance
         from tandem.relationships.demo import seed_relationships
+        from tandem.training.demo import seed_training
 
         seed_directory()
         programmes = seed_programmes()
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         seed_compliance()
         seed_requests(programmes)
         seed_runs()
+        seed_training()
 
     def sign_in_table(self) -> str:
         rows = [("Role", "Name", "Email", "Password")]
