@@ -19,6 +19,12 @@ from tests.training.test_learning_services import PDF, count, no_credentials, up
 
 @pytest.fixture
 def world(course_world):
+    """The course asks for practice hours, so its page shows the practice section."""
+    with system_access():
+        type(course_world.course).objects.filter(pk=course_world.course.pk).update(
+            practice_hours_required=10
+        )
+    course_world.course.refresh_from_db()
     return no_credentials(course_world)
 
 
@@ -289,3 +295,10 @@ def test_who_may_assess(cast, world, login, mentee_work):
     with system_access():
         submission.refresh_from_db()
     assert submission.outcome == ""
+
+
+def test_no_practice_section_when_the_course_asks_for_none(cast, course_world, login):
+    enrolment = learning.enrol(cast.actor("mentor"), no_credentials(course_world).run)
+    html = login(cast.mentor).get(enrolment.get_absolute_url()).content.decode()
+    assert "Units completed" in html
+    assert "Add the practice" not in html and "Mentoring practice" not in html
