@@ -17,10 +17,23 @@ class PartnershipForm(TandemModelForm):
 
 class OrganisationForm(TandemModelForm):
     website = forms.URLField(required=False, assume_scheme="https")
+    cpd_target_hours = forms.IntegerField(
+        label="Annual CPD target (hours)",
+        min_value=1,
+        max_value=200,
+        help_text="Hours of continuing professional development each person aims for in an "
+        "academic year (1 August to 31 July), from 1 to 200",
+        error_messages={
+            "required": "Enter the annual CPD target in hours",
+            "invalid": "Enter the annual CPD target as a whole number of hours",
+            "min_value": "The annual CPD target must be at least 1 hour",
+            "max_value": "The annual CPD target must be 200 hours or fewer",
+        },
+    )
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "region", "website", "require_mfa_for_staff"]
+        fields = ["name", "kind", "region", "website", "require_mfa_for_staff", "cpd_target_hours"]
 
 
 class NewOrganisationForm(TandemForm):

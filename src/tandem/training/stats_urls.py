@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+"""Course statistics (E6)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from tandem.training import stats_views as views
+
+urlpatterns: list = [
+    path(
+        "training/courses/<uuid:uuid>/statistics/",
+        views.course_statistics,
+        name="course_statistics",
+    ),
+]
