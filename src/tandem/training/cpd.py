@@ -26,7 +26,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tandem.core import audit, policies
-from tandem.core.policies.common import _line_report_ids
+from tandem.core.policies.training import can_see_cpd_of
 from tandem.core.tenancy import access_object, system_access
 from tandem.training.models import CPDActivity, CPDEntry
 from tandem.training.uploads import check_upload
@@ -121,18 +121,6 @@ def _current_organisation_ids(person: Any) -> set[int]:
             .filter(person_id=person.pk)
             .values_list("organisation_id", flat=True)
         )
-
-
-def can_see_cpd_of(actor: Actor, person: Any) -> bool:
-    """The person; coordinators of an organisation the person belongs to now; and
-    the person's line managers, up the chain."""
-    if not actor.is_authenticated or actor.person_id is None:
-        return bool(actor.is_superuser)
-    if actor.is_superuser or person.pk == actor.person_id:
-        return True
-    if person.pk in _line_report_ids(actor):
-        return True
-    return bool(actor.coordinator_of & _current_organisation_ids(person))
 
 
 def access_person_cpd(actor: Actor, uuid: Any) -> Any:

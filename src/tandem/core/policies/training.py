@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
-from tandem.core.policies.common import NOTHING, Rule, _line_report_ids
+from tandem.core.policies.common import NOTHING, Rule, _line_report_ids, _model
 from tandem.core.roles import Confidentiality, Role
 
 if TYPE_CHECKING:
@@ -172,10 +172,49 @@ def _change_credential(actor: Actor, obj: Any) -> bool:
 # --- the CPD record ----------------------------------------------------------------------
 
 
+def _people_coordinated_by(actor: Actor) -> Any:
+    """People who belong now to an organisation the actor coordinates (a subquery)."""
+    membership = _model("organisations.Membership")
+    return (
+        membership.objects.current()
+        .filter(organisation_id__in=actor.coordinator_of)
+        .values("person_id")
+    )
+
+
+def _coordinates(actor: Actor, person: Any) -> bool:
+    """Does the actor coordinate an organisation the person belongs to now?"""
+    if not actor.coordinator_of:
+        return False
+    from tandem.core.tenancy import system_access
+
+    membership = _model("organisations.Membership")
+    with system_access():
+        return (
+            membership.objects.current()
+            .filter(person_id=person.pk, organisation_id__in=actor.coordinator_of)
+            .exists()
+        )
+
+
+def can_see_cpd_of(actor: Actor, person: Any) -> bool:
+    """A person's CPD record: the person, the coordinators of an organisation they belong
+    to now, and their line managers up the chain — the same people who see its entries."""
+    if actor.is_superuser:
+        return True
+    if actor.person_id is None:
+        return False
+    if person.pk == actor.person_id or person.pk in _line_report_ids(actor):
+        return True
+    return _coordinates(actor, person)
+
+
 def _see_cpd_entry(actor: Actor) -> Q:
     if actor.person_id is None:
         return NOTHING
-    q = Q(person_id=actor.person_id) | Q(organisation_id__in=actor.coordinator_of)
+    q = Q(person_id=actor.person_id)
+    if actor.coordinator_of:
+        q |= Q(person_id__in=_people_coordinated_by(actor))
     reports = _line_report_ids(actor)
     if reports:
         q |= Q(person_id__in=reports)
@@ -183,7 +222,9 @@ def _see_cpd_entry(actor: Actor) -> Q:
 
 
 def _change_cpd_entry(actor: Actor, obj: Any) -> bool:
-    return obj.person_id == actor.person_id or obj.organisation_id in actor.coordinator_of
+    """The person, and the coordinators of an organisation they belong to now (line
+    managers read the record; they do not write in it)."""
+    return obj.person_id == actor.person_id or _coordinates(actor, obj.person)
 
 
 RULES: dict[str, Rule] = {

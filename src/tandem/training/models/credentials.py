@@ -95,7 +95,13 @@ class Credential(models.Model):
                 fields=["issuer", "status_index"], name="unique_status_index_per_issuer"
             ),
         ]
-        indexes = [models.Index(fields=["course", "kind", "issued_at"])]
+        indexes = [
+            models.Index(fields=["course", "kind", "issued_at"]),
+            # Statistics count live badges per enrolment without reading the long token.
+            models.Index(
+                fields=["enrolment", "kind", "revoked_at"], name="credential_live_badge_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
