@@ -43,12 +43,13 @@ def build_world(badges: int, seed: int) -> tuple[Any, list[tuple[Any, Any]]]:
 
     today = timezone.localdate()
     learners = -(-badges // UNITS)
+    stamp = f"{seed}-{time.strftime('%Y%m%d%H%M%S')}"  # fresh names in a reused database
     with system_access():
         organisation = Organisation.objects.create(
-            name=f"Bench College {seed}", kind="college", website="https://college.example"
+            name=f"Bench College {stamp}", kind="college", website="https://college.example"
         )
         trainer = Person.objects.create(
-            given_name="Bench", family_name="Trainer", email=f"trainer-{seed}@bench.example"
+            given_name="Bench", family_name="Trainer", email=f"trainer-{stamp}@bench.example"
         )
         Membership.objects.create(
             person=trainer, organisation=organisation, role=Role.TRAINER, starts_on=today
@@ -78,7 +79,7 @@ def build_world(badges: int, seed: int) -> tuple[Any, list[tuple[Any, Any]]]:
             Person(
                 given_name=f"Learner{i}",
                 family_name="Bench",
-                email=f"learner-{seed}-{i}@bench.example",
+                email=f"learner-{stamp}-{i}@bench.example",
             )
             for i in range(learners)
         )
@@ -91,12 +92,15 @@ def build_world(badges: int, seed: int) -> tuple[Any, list[tuple[Any, Any]]]:
 
 
 def run(badges: int, seed: int = 1) -> dict[str, float]:
+    from django.conf import settings
     from django.db import transaction
 
     from tandem.core.actor import build_actor
     from tandem.core.tenancy import system_access
     from tandem.training import credentials
 
+    # Learners are emailed when a badge is issued or revoked: keep those in memory.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     started = time.perf_counter()
     trainer, pairs = build_world(badges, seed)
     print(f"built {len(pairs)} learner-unit pairs: {time.perf_counter() - started:.1f} s")

@@ -53,6 +53,19 @@ def parse_args() -> argparse.Namespace:
         "benchmark (compliance_bench.py; 0 skips)",
     )
     parser.add_argument(
+        "--training-enrolments",
+        type=int,
+        default=50_000,
+        help="enrolments on the course whose statistics page is timed "
+        "(training_stats_bench.py; 0 skips)",
+    )
+    parser.add_argument(
+        "--credentials",
+        type=int,
+        default=500,
+        help="Open Badges credentials issued and verified (credentials_bench.py; 0 skips)",
+    )
+    parser.add_argument(
         "--no-analyze",
         dest="analyze",
         action="store_false",
@@ -365,6 +378,19 @@ def main() -> int:
             f"a partnership with {int(total or 0):,}\n"
         )
         compliance_bench.run(int(per_organisation), int(total or 0))
+    if args.training_enrolments > 0:
+        import training_stats_bench
+
+        print(f"\nCourse statistics: a course with {args.training_enrolments:,} enrolments\n")
+        training_stats_bench.run(
+            args.training_enrolments, requests=args.requests, warmup=args.warmup, seed=args.seed
+        )
+    if args.credentials > 0:
+        import credentials_bench
+
+        print(f"\nOpen Badges 3.0 credentials: {args.credentials:,} issued and verified\n")
+        figures = credentials_bench.run(args.credentials, seed=args.seed)
+        failed = failed or not figures["ok"]
     print(f"\npeak memory (whole run): {peak_memory_mb():,.0f} MB")
     return 1 if failed else 0
 

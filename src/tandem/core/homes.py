@@ -116,6 +116,13 @@ def _training(actor: Actor, kind: str) -> dict[str, Any]:
             status=EnrolmentStatus.ACTIVE
         )[:5]
         out["learning"] = [(e, learning_selectors.progress(e)) for e in enrolments]
+        from django.utils import timezone
+
+        from tandem.training import cpd
+
+        year = cpd.academic_year_of(timezone.localdate())
+        out["cpd"] = cpd.cpd_totals(actor, actor.person, year)
+        out["cpd_year"] = cpd.year_label(year)
     if kind in {"trainer", "tutor", "coordinator"} and course_staff_of(actor):
         out["to_assess"] = learning_selectors.assessment_queue(actor).count()
     if kind == "trainer":

@@ -90,6 +90,7 @@ def navigation_for(actor: Actor, path: str) -> list[NavItem]:
         items.append(("Directory", reverse("mentors:directory")))
     if actor.organisations:
         items.append(("Training", reverse("training:courses")))
+        items.append(("CPD", reverse("training:cpd_record")))
     if actor.people_reader_of or actor.administered_organisation_ids:
         items.append(("People", reverse("organisations:people")))
     items.append(("Organisations", reverse("organisations:organisation_list")))

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core import policies
 from tandem.core.forms import apply_errors, bound_data
+from tandem.core.policies.training import can_see_cpd_of
 from tandem.core.roles import Role
 from tandem.organisations import forms, selectors, services
 from tandem.organisations.views.common import form_page
@@ -104,6 +105,7 @@ def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "reports": selectors.reports_of(actor, person),
             "can_change": policies.can_change(actor, person),
             "can_see_contact_details": policies.can_see_contact_details(actor, person),
+            "can_see_cpd": can_see_cpd_of(actor, person),
             "manageable": manageable,
             "history": person.history.all()[:10] if policies.can_change(actor, person) else [],
         },
