@@ -141,3 +141,51 @@ def test_who_may_change_through_the_api(cast, api_as, course_world):
     assert api_as("trainer").delete(f"/activities/{course_world.assignment.uuid}").status_code == (
         204
     )
+
+
+def test_live_session_links_are_for_staff_and_the_runs_learners(cast, course_world, api_as):
+    """Anyone who could see the course used to get the joining link and the recording."""
+    from django.utils import timezone
+
+    from tandem.core.tenancy import system_access
+    from tandem.training.models import Enrolment, LiveSession
+
+    with system_access():
+        LiveSession.objects.filter(pk=course_world.session.pk).update(
+            recording_url="https://video.example.org/welcome"
+        )
+    run_sessions = f"/runs/{course_world.run.uuid}/live-sessions"
+    one = f"/live-sessions/{course_world.session.uuid}"
+
+    def links(who):
+        listed = api_as(who).get(run_sessions).json()["items"][0]
+        single = api_as(who).get(one).json()
+        assert (listed["joining_url"], listed["recording_url"]) == (
+            single["joining_url"],
+            single["recording_url"],
+        )
+        return listed["joining_url"], listed["recording_url"]
+
+    shown = ("https://meet.example.org/welcome", "https://video.example.org/welcome")
+    assert links("trainer") == shown
+    assert links("mentor") == ("", "")  # sees the course, not on the run
+    with system_access():
+        enrolment = Enrolment.objects.create(
+            run=course_world.run,
+            person=cast.mentor,
+            organisation=cast.riverside,
+            enrolled_at=timezone.now(),
+        )
+    assert links("mentor") == shown
+    with system_access():
+        Enrolment.objects.filter(pk=enrolment.pk).update(status="withdrawn")
+    assert links("mentor") == ("", "")
+
+
+def test_minimum_units_out_of_range_is_a_422_naming_the_field(cast, api_as):
+    response = api_as("trainer").post(
+        f"/organisations/{cast.riverside.uuid}/courses",
+        {"title": "API course", "minimum_units": 40000},
+    )
+    assert response.status_code == 422
+    assert "minimum_units" in field_errors(response)

@@ -440,3 +440,98 @@ def test_live_session_and_recording(cast, course_world):
     assert session.recording_url == "https://video.example.org/qa"
     with pytest.raises(PermissionDenied):
         services.add_recording(cast.actor("mentor"), session, "https://x.example.org")
+
+
+# --- regressions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (40_000, "Minimum units must be from 1 to 32,767"),
+        (-5, "Minimum units must be at least 1"),
+        ("three", "Minimum units must be a whole number, like 3"),
+    ],
+)
+def test_minimum_units_is_checked_whenever_it_is_sent(cast, value, message):
+    """Without the completion rule in the same request, a bad minimum was saved as is (a
+    500 on PostgreSQL's small integer, or a misleading duplicate-title error)."""
+    with pytest.raises(ValidationError) as exc:
+        new_course(cast, minimum_units=value)
+    assert messages_of(exc.value) == {"minimum_units": [message]}
+    assert Course.objects.visible_to(cast.actor("trainer")).count() == 0
+
+
+def test_minimum_units_sent_alone_must_fit_the_units(cast, course_world):
+    with pytest.raises(ValidationError) as exc:
+        services.edit_course(
+            cast.actor("trainer"), course_world.course, expected_version=1, minimum_units=9
+        )
+    assert messages_of(exc.value) == {
+        "minimum_units": ["Minimum units must be from 1 to 5: the course has 5 units"]
+    }
+
+
+def test_only_the_title_clash_becomes_a_duplicate_title_error(cast, monkeypatch):
+    from django.db import IntegrityError
+
+    def broken_save(self, *args, **kwargs):
+        raise IntegrityError('new row violates check constraint "course_glh_not_negative"')
+
+    monkeypatch.setattr(Course, "save", broken_save)
+    with pytest.raises(IntegrityError):
+        new_course(cast, title="A unique title")
+
+
+def test_a_lost_race_on_the_title_is_still_a_title_error(cast, monkeypatch):
+    new_course(cast, title="Raced title")
+    real, calls = services._title_taken, []
+
+    def first_check_misses(*args):
+        """The other course is saved between the check and the save."""
+        calls.append(args)
+        return False if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(services, "_title_taken", first_check_misses)
+    with pytest.raises(ValidationError) as exc:
+        new_course(cast, title="Raced title")
+    assert "already has a course called 'Raced title'" in messages_of(exc.value)["title"][0]
+
+
+def test_rich_text_is_capped(cast, course_world):
+    long = "a" * 100_001
+    with pytest.raises(ValidationError) as exc:
+        new_course(cast, description_html=long)
+    assert messages_of(exc.value) == {
+        "description_html": ["Description must be 100,000 characters or fewer"]
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.add_page(
+            cast.actor("trainer"), course_world.modules[0], title="Long", body_html=long
+        )
+    assert messages_of(exc.value) == {"body_html": ["Text must be 100,000 characters or fewer"]}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("glh", Decimal("1E+30")),
+        ("practice_hours_required", Decimal("100000")),
+        ("credits", Decimal("123456")),
+    ],
+)
+def test_numbers_too_large_are_field_errors(cast, field, value):
+    with pytest.raises(ValidationError) as exc:
+        new_course(cast, **{field: value})
+    assert list(messages_of(exc.value)) == [field]
+
+
+def test_who_may_build_is_one_rule(cast):
+    from tandem.training import selectors
+
+    assert not hasattr(services, "can_create_course")
+    assert selectors.can_build_for(cast.actor("trainer"), cast.riverside.pk)
+    assert selectors.can_build_for(cast.actor("coordinator"), cast.riverside.pk)
+    assert not selectors.can_build_for(cast.actor("mentor"), cast.riverside.pk)
+    with pytest.raises(PermissionDenied):
+        services.create_course(cast.actor("mentor"), cast.riverside, title="Nope")

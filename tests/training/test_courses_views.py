@@ -315,20 +315,61 @@ def test_new_course_page_only_for_builders(cast, login):
     assert login(cast.outsider_coordinator).get(new_url).status_code == 404
 
 
-def test_page_file_is_served_to_whoever_sees_the_page(cast, course_world, login):
+def _enrol(cast, world, person, **fields):
+    with system_access():
+        return Enrolment.objects.create(
+            run=world.run,
+            person=person,
+            organisation=cast.riverside,
+            enrolled_at=timezone.now(),
+            **fields,
+        )
+
+
+def test_page_file_is_served_to_staff_and_to_learners_once_the_unit_opens(
+    cast, course_world, login
+):
+    """Anyone who could see the course used to download a unit's files, enrolled or not
+    and before the unit opened."""
+    from tandem.training.models import CourseRun, Module
+
     page = services.add_page(
         cast.actor("trainer"),
         course_world.modules[0],
         title="Workbook",
         attachment=SimpleUploadedFile("workbook.pdf", PDF),
     )
-    response = login(cast.mentor).get(url("page_file", page))
+    file_url = url("page_file", page)
+    response = login(cast.tutor).get(file_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert 'attachment; filename="workbook.pdf"' in response["Content-Disposition"]
-    assert login(cast.outsider_mentee).get(url("page_file", page)).status_code == 404
+    # sees the course, not enrolled
+    assert login(cast.mentor).get(file_url).status_code == 404
+    assert login(cast.outsider_mentee).get(file_url).status_code == 404
+    enrolment = _enrol(cast, course_world, cast.mentor)
+    assert login(cast.mentor).get(file_url).status_code == 200
     other = course_world.modules[0].pages.exclude(pk=page.pk).first()
     assert login(cast.mentor).get(url("page_file", other)).status_code == 404
+    # the unit has not opened yet (a cohort starting next week)
+    with system_access():
+        type(course_world.course).objects.filter(pk=course_world.course.pk).update(
+            enrolment_mode="cohort"
+        )
+        CourseRun.objects.filter(pk=course_world.run.pk).update(
+            starts_on=timezone.localdate() + timedelta(days=7)
+        )
+    assert login(cast.mentor).get(file_url).status_code == 404
+    with system_access():
+        CourseRun.objects.filter(pk=course_world.run.pk).update(
+            starts_on=timezone.localdate() - timedelta(days=7)
+        )
+        Module.objects.filter(pk=course_world.modules[0].pk).update(requires_previous=False)
+    assert login(cast.mentor).get(file_url).status_code == 200
+    # withdrawn learners no longer download
+    with system_access():
+        Enrolment.objects.filter(pk=enrolment.pk).update(status="withdrawn")
+    assert login(cast.mentor).get(file_url).status_code == 404
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, course_world):
@@ -357,3 +398,64 @@ def test_editing_a_page_shows_plain_text_and_removes_the_file(cast, course_world
     assert not page.attachment and page.body_html == "<p>First paragraph</p>"
     assert login(cast.mentor).get(url("page_edit", page)).status_code == 403
     assert login(cast.mentor).get(url("page_detail", page)).status_code == 403
+
+
+# --- regressions -------------------------------------------------------------------------
+
+
+def test_the_course_form_refuses_numbers_out_of_range(cast, login):
+    client = login(cast.trainer)
+    response = client.post(
+        reverse("training:course_new", kwargs={"uuid": cast.riverside.uuid}),
+        {
+            "title": "Huge numbers",
+            "glh": "100000000",
+            "practice_hours_required": "0",
+            "release_mode": "all",
+            "enrolment_mode": "rolling",
+            "completion_rule": "minimum",
+            "minimum_units": "40000",
+            "credits": "5000",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Minimum number of units must be a whole number from 1 to 32,767" in html
+    assert "Guided learning hours must be from 0 to 9,999" in html
+    assert "Credits must be from 0 to 999" in html
+    with system_access():
+        assert not Course.objects.filter(title="Huge numbers").exists()
+
+
+def test_run_page_open_tag_delete_link_and_learner_count(cast, course_world, login, monkeypatch):
+    from tandem.training import course_views
+
+    run_url = url("run_detail", course_world.run)
+    client = login(cast.trainer)
+    html = client.get(run_url).content.decode()
+    assert "Open now" in html and "Delete the run" in html
+    # a withdrawn learner still stops the run being deleted (as delete_run does)
+    _enrol(cast, course_world, cast.mentor, status="withdrawn")
+    html = client.get(run_url).content.decode()
+    assert "Delete the run" not in html
+    # a draft course's run is not open, whatever its dates
+    with system_access():
+        Course.objects.filter(pk=course_world.course.pk).update(status=CourseStatus.DRAFT)
+    html = client.get(run_url).content.decode()
+    assert "Open now" not in html and "Not open now" in html
+    # a long list says it is cut short
+    _enrol(cast, course_world, cast.tutor)
+    _enrol(cast, course_world, cast.line_manager)
+    monkeypatch.setattr(course_views, "LEARNERS_SHOWN", 2)
+    html = client.get(run_url).content.decode()
+    assert "Showing the first 2 of 3 learners." in html
+
+
+def test_course_page_explains_a_unit_that_needs_the_previous_one(cast, course_world, login):
+    from tandem.training.models import Module
+
+    with system_access():
+        Module.objects.filter(pk=course_world.modules[1].pk).update(requires_previous=True)
+    html = login(cast.mentor).get(url("course_detail", course_world.course)).content.decode()
+    assert "Opens when the previous unit is completed" in html
+    assert "Complete the unit before it first" not in html

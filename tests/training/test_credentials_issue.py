@@ -409,3 +409,30 @@ def test_the_certificate_pdf_states_the_accreditation(certificate_credential, co
         assert text in html, text
     pdf = certificate.certificate_pdf(certificate_credential)
     assert pdf.startswith(b"%PDF-")
+
+
+# --- regressions -----------------------------------------------------------------------
+
+
+def test_a_credential_can_be_dated_when_it_was_earned(enrolment, course_world):
+    earned = timezone.now().replace(microsecond=0) - timezone.timedelta(days=30)
+    badge = credentials.issue_badge(enrolment, course_world.modules[0], issued_at=earned)
+    assert badge.issued_at == earned
+    claims = credentials.claims_of(badge)
+    assert credentials.statement_of(claims).valid_from == earned
+    assert credentials.verify_token(badge.token).valid
+    again = credentials.issue_badge(enrolment, course_world.modules[0])
+    assert again.pk == badge.pk and again.issued_at == earned
+
+
+def test_revoking_a_badge_locks_only_the_credential(badge, cast):
+    """The badge's unit is a nullable join: PostgreSQL refused to lock it (a 500)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        revoked = credentials.revoke(cast.actor("trainer"), badge, "Awarded by mistake")
+    assert revoked.is_revoked
+    if connection.features.has_select_for_update:
+        locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+        assert locks and all("FOR UPDATE OF" in sql for sql in locks)

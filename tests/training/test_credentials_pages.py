@@ -332,3 +332,100 @@ def test_api_verify_needs_no_authentication(badge, client):
     assert garbage.json()["problems"] == ["The text is not a credential"]
     with system_access():
         assert Credential.objects.count() == 1
+
+
+# --- regressions -----------------------------------------------------------------------
+
+
+def _world(credential):
+    """The course world of a credential (its course and units), for the helper above."""
+
+    class World:
+        course = credential.course
+        modules = list(credential.course.modules.order_by("position"))
+
+    return World
+
+
+def _change_records_after_issue(cast, course_world):
+    """Today's records differ from what the credential certified."""
+    from tandem.organisations.models import Person
+    from tandem.training.models import Course, Module
+
+    with system_access():
+        Course.objects.filter(pk=course_world.course.pk).update(
+            title="Renamed course", glh=99, validating_body="Some Other Body", credits=1
+        )
+        Module.objects.filter(pk=course_world.modules[0].pk).update(title="Renamed unit")
+        Person.objects.filter(pk=cast.mentor.pk).update(given_name="Changed", family_name="Name")
+
+
+def test_the_verification_page_shows_what_the_credential_states(cert, badge, cast, client):
+    _change_records_after_issue(cast, _world(cert))
+    body = text(client.get(f"/credentials/{cert.uuid}/"))
+    assert "Verified" in body
+    assert "Mina Patel" in body and "Changed Name" not in body
+    assert "Mentoring in schools and colleges" in body and "Renamed course" not in body
+    assert "40 guided learning hours" in body and "99 guided" not in body
+    assert "University of Warwick" in body and "Some Other Body" not in body
+    assert "Credits" in body
+    badge_body = text(client.get(f"/credentials/{badge.uuid}/"))
+    assert "Workbook 1" in badge_body and "Renamed unit" not in badge_body
+
+
+def test_the_credential_page_shows_what_the_credential_states(cert, cast, login):
+    _change_records_after_issue(cast, _world(cert))
+    body = text(login(cast.mentor).get(f"/training/credentials/{cert.uuid}/"))
+    assert "Mentoring in schools and colleges" in body and "Renamed course" not in body
+    assert "Awarded to" in body and "Mina Patel" in body
+    assert "University of Warwick" in body and "Some Other Body" not in body
+
+
+def test_the_certificate_states_what_was_certified(cert, cast):
+    from tandem.training import certificate
+
+    _change_records_after_issue(cast, _world(cert))
+    html = certificate.certificate_html(cert)
+    assert "Mina Patel" in html and "Changed Name" not in html
+    assert "Mentoring in schools and colleges" in html and "Renamed course" not in html
+    assert "40 guided learning hours" in html
+    assert "University of Warwick" in html and "Some Other Body" not in html
+
+
+def test_a_revocation_list_failure_is_logged_not_shown(cert, client, monkeypatch, caplog):
+    from openbadgeslib.ob3 import OB3VerificationError
+
+    def broken(*args, **kwargs):
+        raise OB3VerificationError("internal detail: connection to 10.0.0.5 refused")
+
+    monkeypatch.setattr(credentials.OB3Verifier, "check_status", broken)
+    with caplog.at_level("WARNING", logger="tandem.training.credentials"):
+        body = text(client.get(f"/credentials/{cert.uuid}/"))
+    assert "10.0.0.5" not in body and "internal detail" not in body
+    assert "could not be checked just now" in body
+    assert any("10.0.0.5" in r.getMessage() for r in caplog.records)
+
+
+def test_the_issuer_profile_names_each_key_once(badge, client, cast, login):
+    profile = client.get(f"/credentials/issuers/{cast.riverside.uuid}/").json()
+    method = profile["verificationMethod"][0]
+    assert method["id"] == method["publicKeyJwk"]["kid"]
+    assert method["id"].startswith(profile["id"] + "#")
+    body = text(client.get(f"/credentials/{badge.uuid}/"))
+    assert method["id"] in body
+
+
+def test_credential_emails_are_plain_text(cast, course_world, enrolment, cert):
+    from django.core import mail
+
+    from tandem.training.models import Course
+
+    with system_access():
+        Course.objects.filter(pk=course_world.course.pk).update(title="Mentors & coaches")
+        enrolment.run.course.refresh_from_db()
+    mail.outbox.clear()
+    badge = credentials.issue_badge(enrolment, course_world.modules[0])
+    assert "Mentors & coaches" in mail.outbox[-1].body and "&amp;" not in mail.outbox[-1].body
+    credentials.revoke(cast.actor("trainer"), badge, "Issued to the wrong person's record")
+    revoked = mail.outbox[-1]
+    assert "wrong person's record" in revoked.body and "&#x27;" not in revoked.body

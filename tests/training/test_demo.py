@@ -11,8 +11,8 @@ from tandem.organisations import demo as org_demo
 from tandem.organisations.models import Person
 from tandem.training import credentials, learning_selectors
 from tandem.training.models import (
-    CPDEntry,
     Course,
+    CPDEntry,
     Credential,
     CredentialKind,
     Enrolment,
@@ -83,3 +83,29 @@ def test_tutor_has_an_assignment_to_assess_and_people_have_cpd(seeded):
     assert learning_selectors.assessment_queue(tutor).exists()
     with system_access():
         assert CPDEntry.objects.filter(person__email="mentor@riverside.example").count() >= 3
+
+
+def test_demo_badges_are_dated_when_their_unit_was_completed(seeded):
+    with system_access():
+        for badge in Credential.objects.filter(kind=CredentialKind.BADGE):
+            completion = ModuleCompletion.objects.get(
+                enrolment_id=badge.enrolment_id, module_id=badge.module_id
+            )
+            assert badge.issued_at == completion.completed_at
+        for certificate in Credential.objects.filter(kind=CredentialKind.CERTIFICATE):
+            assert certificate.issued_at == certificate.enrolment.completed_at
+
+
+def test_demo_completions_come_after_their_units_open(seeded):
+    with system_access():
+        completions = list(
+            ModuleCompletion.objects.select_related("enrolment__run__course", "module")
+        )
+        for completion in completions:
+            opens = learning_selectors.opens_on(completion.enrolment, completion.module)
+            if opens is not None:
+                assert completion.completed_at.date() >= opens, completion.module.title
+        submissions = list(Submission.objects.select_related("enrolment__run", "activity__module"))
+        for submission in submissions:
+            opens = learning_selectors.opens_on(submission.enrolment, submission.activity.module)
+            assert opens is None or submission.submitted_at.date() >= opens

@@ -302,3 +302,38 @@ def test_no_practice_section_when_the_course_asks_for_none(cast, course_world, l
     html = login(cast.mentor).get(enrolment.get_absolute_url()).content.decode()
     assert "Units completed" in html
     assert "Add the practice" not in html and "Mentoring practice" not in html
+
+
+# --- regressions -----------------------------------------------------------------------
+
+
+def test_a_withdrawn_learner_can_enrol_again(cast, world, enrolled, login):
+    """The run page offered "Continue" to a withdrawn learner, and nothing let them rejoin."""
+    client = login(cast.mentor)
+    client.post(reverse("training:withdraw", args=[enrolled.uuid]))
+    run_page = client.get(reverse("training:run_detail", args=[world.run.uuid]))
+    html = run_page.content.decode()
+    assert "Continue<span" not in html
+    assert f'action="{reverse("training:enrol", args=[world.run.uuid])}"' in html
+    course_page = client.get(enrolled.get_absolute_url()).content.decode()
+    assert "Enrol again" in course_page
+    response = client.post(reverse("training:enrol", args=[world.run.uuid]))
+    assert response.status_code == 302
+    with system_access():
+        assert Enrolment.objects.get(pk=enrolled.pk).status == "active"
+    assert "Enrol again" not in client.get(enrolled.get_absolute_url()).content.decode()
+
+
+def test_no_enrol_again_once_enrolment_has_closed(cast, world, enrolled, login):
+    learning.withdraw(cast.actor("mentor"), enrolled)
+    update_run(world.run, enrolment_closes_on=timezone.localdate() - timedelta(days=1))
+    html = login(cast.mentor).get(enrolled.get_absolute_url()).content.decode()
+    assert "withdrew from this course" in html and "Enrol again" not in html
+
+
+def test_session_links_on_the_course_page_are_for_the_runs_learners(cast, world, enrolled, login):
+    html = login(cast.mentor).get(enrolled.get_absolute_url()).content.decode()
+    assert "https://meet.example.org/welcome" in html
+    learning.withdraw(cast.actor("mentor"), enrolled)
+    html = login(cast.mentor).get(enrolled.get_absolute_url()).content.decode()
+    assert "https://meet.example.org/welcome" not in html

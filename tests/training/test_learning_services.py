@@ -581,3 +581,128 @@ def test_completing_the_course_issues_the_certificate(cast, mentor):
             Credential.objects.filter(enrolment=enrolment).values_list("kind", flat=True)
         )
     assert kinds == ["badge", "certificate"]
+
+
+# --- regressions -----------------------------------------------------------------------
+
+
+def _cohort_starting_in(world, days, *, release_mode):
+    update_course(world.course, release_mode=release_mode, enrolment_mode=EnrolmentMode.COHORT)
+    today = timezone.localdate()
+    update_run(world.run, starts_on=today + timedelta(days=days))
+    return today + timedelta(days=days)
+
+
+def test_cohort_unit_with_no_delay_opens_when_the_cohort_starts(world, mentor, enrolled):
+    starts = _cohort_starting_in(world, 10, release_mode=ReleaseMode.SCHEDULED)
+    first = world.modules[0]
+    assert first.release_after_days == 0
+    assert learning.module_state(fresh(enrolled), first) == f"locked_until:{starts.isoformat()}"
+    with pytest.raises(ValidationError) as exc:
+        do_unit(mentor, enrolled, world, 0)
+    assert f"opens on {starts.day} {starts:%B %Y}" in exc.value.messages[0]
+    assert learning.module_state(fresh(enrolled), first, starts) == learning.OPEN
+
+
+def test_cohort_released_all_at_once_opens_on_the_start_date(world, mentor, enrolled):
+    starts = _cohort_starting_in(world, 5, release_mode=ReleaseMode.ALL_AT_ONCE)
+    states = {learning.module_state(fresh(enrolled), m) for m in world.modules}
+    assert states == {f"locked_until:{starts.isoformat()}"}
+    rows = sel.unit_rows(fresh(enrolled))
+    assert all(r.opens_on == starts for r in rows)
+    assert learning.module_state(fresh(enrolled), world.modules[0], starts) == learning.OPEN
+
+
+def test_rolling_unit_with_no_delay_opens_at_once(world, enrolled):
+    update_course(world.course, release_mode=ReleaseMode.SCHEDULED)
+    update_run(world.run, starts_on=timezone.localdate() + timedelta(days=10))
+    assert learning.module_state(fresh(enrolled), world.modules[0]) == learning.OPEN
+
+
+def test_completing_the_course_sends_one_email_naming_the_certificate(cast, mentor):
+    world = build_course(cast.riverside, title="Certified", units=1, with_assessed=False)
+    enrolment = learning.enrol(mentor, world.run)
+    learning.save_answer(mentor, enrolment, world.reflections[0], "I listened more.")
+    mail.outbox.clear()
+    learning.complete_module(mentor, enrolment, world.modules[0])
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "You have completed Certified" in message.subject
+    with system_access():
+        from tandem.training.models import Credential
+
+        certificate = Credential.objects.get(enrolment=enrolment, kind="certificate")
+        badge = Credential.objects.get(enrolment=enrolment, kind="badge")
+    assert f"/training/credentials/{certificate.uuid}/" in message.body
+    assert f"/training/credentials/{badge.uuid}/" in message.body
+
+
+def test_a_badge_short_of_completion_is_still_emailed(cast, mentor):
+    world = build_course(cast.riverside, title="Two units", units=2, with_assessed=False)
+    enrolment = learning.enrol(mentor, world.run)
+    learning.save_answer(mentor, enrolment, world.reflections[0], "I listened more.")
+    mail.outbox.clear()
+    learning.complete_module(mentor, enrolment, world.modules[0])
+    assert len(mail.outbox) == 1
+    assert "You have earned a badge: Workbook 1" in mail.outbox[0].subject
+
+
+def test_place_counting_follows_the_catalogue_rule(cast, world, mentor):
+    """A withdrawn learner frees their place, on the catalogue and when enrolling."""
+    from tandem.training import selectors
+
+    update_run(world.run, places=1)
+    tutor = cast.actor("tutor")
+    taken = learning.enrol(tutor, world.run)
+    learning.withdraw(tutor, taken)
+    run = selectors.with_places(selectors.runs_of(mentor, world.course)).get(pk=world.run.pk)
+    assert selectors.places_left(run) == 1
+    assert learning.enrol(mentor, world.run).created
+
+
+def test_an_activity_is_found_in_one_query_and_only_in_its_course(
+    cast, world, enrolled, django_assert_num_queries
+):
+    other = build_course(cast.riverside, title="Another course", units=1)
+    enrolment = fresh(enrolled)
+    enrolment.run.course  # noqa: B018  (loaded with the enrolment's page)
+    with django_assert_num_queries(1):
+        found = sel.activity_of(enrolment, world.reflections[2].uuid)
+    assert found == world.reflections[2]
+    from django.http import Http404
+
+    for wrong in (other.reflections[0].uuid, "not-a-uuid"):
+        with pytest.raises(Http404):
+            sel.activity_of(enrolment, wrong)
+
+
+def _for_update_clauses(queries):
+    return [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+
+
+def test_learning_locks_only_its_own_rows(cast, world, mentor, enrolled):
+    """Locks taken through the visibility policy's joins must lock only the row itself
+    (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    update_module(world.modules[4], requires_previous=False)
+    with CaptureQueriesContext(connection) as queries:
+        do_unit(mentor, enrolled, world, 0)
+        submission = learning.submit(mentor, enrolled, world.assignment, text="My essay")
+        learning.assess(cast.actor("tutor"), submission, outcome=Outcome.MET, feedback="")
+    assert fresh(enrolled).completions.count() == 1
+    if connection.features.has_select_for_update:
+        clauses = _for_update_clauses(queries.captured_queries)
+        assert clauses and all("FOR UPDATE OF" in sql for sql in clauses)
+
+
+def test_one_rule_each_for_staff_dates_and_own_enrolments():
+    """The learning code shares the course rules instead of keeping copies."""
+    from tandem.training import courses, selectors
+
+    assert sel.is_course_staff is selectors.is_course_staff
+    assert learning.day is selectors.day is courses.day
+    assert not hasattr(learning, "COUNTED")
+    assert not hasattr(selectors, "own_enrolments")
+    assert not hasattr(courses, "can_create_course")

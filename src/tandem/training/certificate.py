@@ -14,9 +14,10 @@ from tandem.training.models import Credential, CredentialKind
 
 
 def certificate_context(credential: Credential) -> dict[str, Any]:
-    """What the certificate states: only facts the credential itself carries, plus
-    the units completed for the course."""
-    course = credential.course
+    """What the certificate states: what the signed credential certified (its claims:
+    learner, course, criteria, credits, accreditation, issuer, date), plus the units the
+    learner completed for the course."""
+    statement = credentials.statement_of_credential(credential)
     enrolment = credential.enrolment
     with system_access():
         completions = list(
@@ -24,21 +25,21 @@ def certificate_context(credential: Credential) -> dict[str, Any]:
                 "module__position", "module__pk"
             )
         )
-    completed_on = enrolment.completed_at or credential.issued_at
+    issued = statement.valid_from or credential.issued_at
     seal = badge_image.draw_badge(
-        course.title,
-        credential.issuer.name,
-        seed=str(course.uuid),
+        statement.achievement_name,
+        statement.issuer_name,
+        seed=str(credential.course.uuid),
         kind=CredentialKind.CERTIFICATE,
     )
     return {
         "credential": credential,
-        "course": course,
-        "learner": credential.recipient.full_name,
-        "issuer": credential.issuer,
-        "completed_on": timezone.localtime(completed_on),
+        "statement": statement,
+        "course_title": statement.achievement_name,
+        "learner": statement.recipient_name,
+        "issuer_name": statement.issuer_name,
+        "issued_on": timezone.localtime(issued),
         "units": [c.module for c in completions],
-        "accreditation": credentials.accreditation_text(course),
         "verification_url": credentials.verification_url(credential),
         "credential_id": f"urn:uuid:{credential.uuid}",
         "seal": "data:image/png;base64," + base64.b64encode(seal).decode("ascii"),

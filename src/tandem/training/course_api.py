@@ -259,12 +259,31 @@ class SessionOut(Schema):
     title: str
     starts_at: datetime
     duration_minutes: int
-    joining_url: str
-    recording_url: str
+    joining_url: str = Field(description="Blank unless you run the course or are on the run")
+    recording_url: str = Field(description="Blank unless you run the course or are on the run")
 
     @staticmethod
     def resolve_unit(obj: Any) -> Any:
         return obj.module
+
+    @staticmethod
+    def resolve_joining_url(obj: Any, context: Any) -> str:
+        return obj.joining_url if _sees_links(context, obj.run) else ""
+
+    @staticmethod
+    def resolve_recording_url(obj: Any, context: Any) -> str:
+        return obj.recording_url if _sees_links(context, obj.run) else ""
+
+
+def _sees_links(context: Any, run: Any) -> bool:
+    """Whether the requester sees the run's joining links and recordings (once a request)."""
+    request = (context or {}).get("request")
+    if request is None:
+        return False
+    seen = request.__dict__.setdefault("_training_session_links", {})
+    if run.pk not in seen:
+        seen[run.pk] = selectors.sees_session_links(request.actor, run)
+    return seen[run.pk]
 
 
 class SessionCreate(Input):
@@ -565,7 +584,7 @@ def delete_activity(request: HttpRequest, uuid: UUID) -> Any:
 def list_sessions(request: HttpRequest, uuid: UUID) -> Any:
     actor = _actor(request)
     run = selectors.access_run(actor, uuid)
-    return selectors.sessions_of_run(actor, run).select_related("run")
+    return selectors.sessions_of_run(actor, run).select_related("run__course")
 
 
 def _session_data(actor: Any, run: Any, payload: Any) -> dict[str, Any]:
@@ -584,6 +603,8 @@ def create_session(request: HttpRequest, uuid: UUID, payload: SessionCreate) -> 
 
 @router.get("/live-sessions/{uuid}", response={200: SessionOut, **ERRORS})
 def get_session(request: HttpRequest, uuid: UUID) -> Any:
+    """A live session; its joining link and recording are blank unless you run the course
+    or are on the run."""
     return selectors.access_session(_actor(request), uuid)
 
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from tandem.core.forms import TandemForm
+from tandem.training.courses import MAX_RICH_CHARS, MAX_UNITS
 from tandem.training.models import (
     ActivityKind,
     CompletionRule,
@@ -54,11 +55,14 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> for
     )
 
 
-def hours_field(label: str, help_text: str = "", *, required: bool = True) -> forms.DecimalField:
+def hours_field(
+    label: str, help_text: str = "", *, required: bool = True, most: int = 9999
+) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=required,
         min_value=0,
+        max_value=most,
         decimal_places=1,
         help_text=help_text,
         widget=forms.NumberInput(
@@ -68,20 +72,34 @@ def hours_field(label: str, help_text: str = "", *, required: bool = True) -> fo
             "required": f"Enter the {label.lower()}, or 0 for none",
             "invalid": f"{label} must be a number, for example 12 or 7.5",
             "min_value": f"{label} cannot be negative",
+            "max_value": f"{label} must be from 0 to {most:,}",
             "max_decimal_places": f"{label} can have at most one digit after the point, like 7.5",
         },
     )
 
 
-def whole_field(label: str, help_text: str = "", *, required: bool = False) -> forms.IntegerField:
+def whole_field(
+    label: str,
+    help_text: str = "",
+    *,
+    required: bool = False,
+    least: int = 0,
+    most: int = 32_767,
+) -> forms.IntegerField:
+    named = label.removesuffix(" (optional)")
+    between = f"{named} must be a whole number from {least:,} to {most:,}"
     return forms.IntegerField(
         label=label,
         required=required,
         help_text=help_text,
+        min_value=least,
+        max_value=most,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
         error_messages={
             "required": f"Enter the {label.lower()}",
-            "invalid": f"{label} must be a whole number",
+            "invalid": f"{named} must be a whole number",
+            "min_value": between,
+            "max_value": between,
         },
     )
 
@@ -103,8 +121,10 @@ def rich_field(label: str) -> forms.CharField:
     return forms.CharField(
         label=f"{label} (optional)",
         required=False,
+        max_length=MAX_RICH_CHARS,
         help_text=RICH_TEXT_HELP,
         widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={"max_length": f"{label} must be {MAX_RICH_CHARS:,} characters or fewer"},
     )
 
 
@@ -136,6 +156,7 @@ class CourseForm(ServiceForm):
     practice_hours_required = hours_field(
         "Mentoring practice hours required",
         "Hours of mentoring the learner must do in their own organisation. Enter 0 if none.",
+        most=1000,
     )
     release_mode = forms.ChoiceField(
         label="When do units open?",
@@ -158,6 +179,8 @@ class CourseForm(ServiceForm):
     minimum_units = whole_field(
         "Minimum number of units",
         "Only when a minimum number of units completes the course.",
+        least=1,
+        most=MAX_UNITS,
     )
     is_mentor_training = forms.BooleanField(
         required=False,
@@ -176,11 +199,14 @@ class CourseForm(ServiceForm):
         label="Credits (optional)",
         required=False,
         min_value=0,
+        max_value=999,
         decimal_places=1,
         widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4"}),
         error_messages={
             "invalid": "Credits must be a number, for example 10",
             "min_value": "Credits cannot be negative",
+            "max_value": "Credits must be from 0 to 999",
+            "max_decimal_places": "Credits can have at most one digit after the point, like 7.5",
         },
     )
     level = text_field("Level", max_length=100, help_text="For example Level 4.")
@@ -245,7 +271,7 @@ class RunForm(ServiceForm):
         "Start date", help_text="On a cohort course, units open counting from this day."
     )
     ends_on = date_field("End date", required=False)
-    places = whole_field("Places (optional)", "Leave empty for no limit.")
+    places = whole_field("Places (optional)", "Leave empty for no limit.", least=1, most=100_000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -269,7 +295,7 @@ class ModuleForm(ServiceForm):
         help_text="What the unit covers, shown to learners before they start it.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    glh = hours_field("Guided learning hours")
+    glh = hours_field("Guided learning hours", most=999)
     requires_previous = forms.BooleanField(
         required=False,
         label="The previous unit must be completed first",
@@ -279,6 +305,7 @@ class ModuleForm(ServiceForm):
         required=True,
         help_text="Days after the learner joins (rolling) or the run starts (cohort). Enter 0 "
         "to open it at once.",
+        most=730,
     )
     awards_badge = forms.BooleanField(required=False, label="Award a badge on completion")
 
@@ -364,7 +391,9 @@ class ActivityForm(ServiceForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the question or brief the learner sees"},
     )
-    word_guide = whole_field("Word guide (optional)", "Suggested length in words.")
+    word_guide = whole_field(
+        "Word guide (optional)", "Suggested length in words.", least=1, most=50_000
+    )
     required = forms.BooleanField(required=False, label="Needed to complete the unit")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,8 +16,11 @@ from tandem.core.forms import apply_errors, bound_data
 from tandem.organisations import selectors as org_selectors
 from tandem.training import course_forms as forms
 from tandem.training import courses as services
-from tandem.training import selectors
+from tandem.training import learning_selectors, selectors
 from tandem.training.models import CourseStatus, ReleaseMode
+
+# The run page lists this many learners at most (and says how many there are in all).
+LEARNERS_SHOWN = 200
 
 
 class Link:
@@ -87,7 +90,7 @@ def courses(request: HttpRequest) -> HttpResponse:
 def course_new(request: HttpRequest, uuid: str) -> HttpResponse:
     actor = request.actor
     organisation = org_selectors.access_organisation(actor, uuid)
-    if not services.can_create_course(actor, organisation):
+    if not selectors.can_build_for(actor, organisation.pk):
         raise PermissionDenied(
             f"Only the trainers and coordinators of {organisation} build its courses"
         )
@@ -246,6 +249,7 @@ def run_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     course = run.course
     is_staff = selectors.is_course_staff(actor, course)
     row = next((r for r in selectors.run_rows(actor, course) if r.run.pk == run.pk), None)
+    learners = selectors.enrolments_of_run(actor, run)
     return render(
         request,
         "training/run_detail.html",
@@ -258,7 +262,9 @@ def run_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "can_build": selectors.can_build(actor, course),
             "is_staff": is_staff,
             "enrolled": selectors.enrolled_count(actor, run) if is_staff else None,
-            "enrolments": list(selectors.enrolments_of_run(actor, run)[:200]) if is_staff else [],
+            "has_enrolments": run.enrolments.exists(),
+            "enrolments": list(learners[:LEARNERS_SHOWN]) if is_staff else [],
+            "enrolments_total": learners.count() if is_staff else 0,
         },
     )
 
@@ -531,8 +537,15 @@ def page_delete(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @login_required
 def page_file(request: HttpRequest, uuid: str) -> FileResponse:
-    """A page's file, for whoever may see the page."""
-    page = selectors.access_page(request.actor, uuid)
+    """A page's file: for the course's staff, and for learners on the course once the
+    unit has opened for them (404 for everyone else, as if it did not exist)."""
+    actor = request.actor
+    page = selectors.access_page(actor, uuid)
+    module = page.module
+    if not selectors.is_course_staff(actor, module.course) and not (
+        learning_selectors.learner_may_open(actor, module)
+    ):
+        raise Http404("No file found")
     if not page.attachment:
         raise Http404("This page has no file")
     try:

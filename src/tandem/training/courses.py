@@ -10,6 +10,7 @@ carries ``cleaning_note`` (a sentence for the author).
 from __future__ import annotations
 
 import uuid as uuidlib
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
@@ -21,9 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from tandem.core import audit, policies
-from tandem.core.policies.training import course_builders_of
 from tandem.core.tenancy import system_access
-from tandem.training import sanitise
+from tandem.training import sanitise, selectors
 from tandem.training.models import (
     Activity,
     ActivityKind,
@@ -42,6 +42,7 @@ from tandem.training.models import (
     Submission,
     UnitKind,
 )
+from tandem.training.selectors import day
 from tandem.training.uploads import check_upload
 
 if TYPE_CHECKING:
@@ -98,6 +99,10 @@ STALE = (
     "saved: reload the page to see their changes, then edit again."
 )
 WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+# The longest description or page text, before cleaning.
+MAX_RICH_CHARS = 100_000
+# The most units a course may ask for (the column is a small integer).
+MAX_UNITS = 32_767
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -202,6 +207,41 @@ def _whole(
         _add(errors, field, f"{label} must be a whole number from {low:,} to {high:,}")
 
 
+def _too_many_units(units: int) -> str:
+    return (
+        f"Minimum units must be from 1 to {units}: the course has {units} "
+        f"unit{'s' if units != 1 else ''}"
+    )
+
+
+def _minimum(errors: dict[str, list[str]], data: dict[str, Any], units: int) -> None:
+    """The minimum number of units, whenever it is sent (empty: none)."""
+    if "minimum_units" not in data:
+        return
+    value = data["minimum_units"]
+    if value in (None, ""):
+        data["minimum_units"] = None
+    elif isinstance(value, bool) or not isinstance(value, int):
+        _add(errors, "minimum_units", "Minimum units must be a whole number, like 3")
+    elif value < 1:
+        _add(errors, "minimum_units", "Minimum units must be at least 1")
+    elif units and value > units:
+        _add(errors, "minimum_units", _too_many_units(units))
+    elif value > MAX_UNITS:
+        _add(errors, "minimum_units", f"Minimum units must be from 1 to {MAX_UNITS:,}")
+
+
+def _long_text(errors: dict[str, list[str]], data: dict[str, Any], field: str, label: str) -> None:
+    """Text that may hold formatting: text, and no longer than MAX_RICH_CHARS."""
+    if field not in data:
+        return
+    value = data[field] or ""
+    if not isinstance(value, str):
+        _add(errors, field, f"{label} must be text")
+    elif len(value) > MAX_RICH_CHARS:
+        _add(errors, field, f"{label} must be {MAX_RICH_CHARS:,} characters or fewer")
+
+
 def _choice(
     errors: dict[str, list[str]], data: dict[str, Any], field: str, label: str, choices: Any
 ) -> None:
@@ -267,10 +307,6 @@ def _changes(obj: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 def _next_position(related: Any) -> int:
     return (related.aggregate(top=Max("position"))["top"] or 0) + 1
 
@@ -284,11 +320,6 @@ def _drop_file_after_commit(name: str) -> None:
 
 
 # --- who may build -------------------------------------------------------------------------
-
-
-def can_create_course(actor: Actor, organisation: Organisation) -> bool:
-    """Trainers and coordinators build their organisation's courses."""
-    return actor.is_superuser or organisation.pk in course_builders_of(actor)
 
 
 def _require_change(actor: Actor, obj: Any, what: str) -> None:
@@ -316,8 +347,7 @@ def _course_errors(
     _text(errors, data, "summary", "Summary", limit=500)
     _text(errors, data, "level", "Level", limit=100)
     _text(errors, data, "validating_body", "Validating body", limit=200)
-    if "description_html" in data and not isinstance(data["description_html"] or "", str):
-        _add(errors, "description_html", "Description must be text")
+    _long_text(errors, data, "description_html", "Description")
     _number(errors, data, "glh", "Guided learning hours", low=Decimal(0), high=Decimal(9999))
     _number(
         errors,
@@ -342,42 +372,44 @@ def _course_errors(
             "title",
             f"{organisation} already has a course called '{data['title']}': choose another title",
         )
+    _minimum(errors, data, units)
     merged = {**merged, **{k: v for k, v in data.items() if k not in errors}}
     if merged.get("completion_rule") == CompletionRule.MINIMUM_UNITS:
         minimum = merged.get("minimum_units")
-        if minimum in (None, "") or isinstance(minimum, bool) or not isinstance(minimum, int):
+        if "minimum_units" in errors:
+            pass
+        elif minimum is None:
             _add(
                 errors,
                 "minimum_units",
                 "Enter how many units a learner must complete, as a whole number",
             )
-        elif minimum < 1:
-            _add(errors, "minimum_units", "Minimum units must be at least 1")
         elif units and minimum > units:
-            _add(
-                errors,
-                "minimum_units",
-                f"Minimum units must be from 1 to {units}: the course has {units} "
-                f"unit{'s' if units != 1 else ''}",
-            )
+            _add(errors, "minimum_units", _too_many_units(units))
     elif "completion_rule" in data and "completion_rule" not in errors:
         data["minimum_units"] = None
     return errors
 
 
-def _save_unique(obj: Any, field: str, message: str) -> None:
-    """Save, turning a lost race on a unique constraint into a field error."""
+def _save_unique(obj: Any, field: str, message: str, taken: Callable[[], bool]) -> None:
+    """Save, turning a lost race on the unique ``field`` into a field error.
+
+    Only a clash on that field becomes the field error (``taken`` checks it again);
+    any other integrity error is a fault and is raised as it is.
+    """
     try:
         with transaction.atomic():
             obj.save()
     except IntegrityError:
-        raise ValidationError({field: message}) from None
+        if taken():
+            raise ValidationError({field: message}) from None
+        raise
 
 
 @transaction.atomic
 def create_course(actor: Actor, organisation: Organisation, **data: Any) -> Course:
     """A draft course of an organisation (its trainers and coordinators)."""
-    if not can_create_course(actor, organisation):
+    if not selectors.can_build_for(actor, organisation.pk):
         raise PermissionDenied(
             f"Only the trainers and coordinators of {organisation} build courses"
         )
@@ -388,7 +420,12 @@ def create_course(actor: Actor, organisation: Organisation, **data: Any) -> Cour
     _raise(errors)
     note = _rich(data, "description_html")
     course = Course(organisation=organisation, created_by=actor.person, **data)
-    _save_unique(course, "title", f"{organisation} already has a course called '{course.title}'")
+    _save_unique(
+        course,
+        "title",
+        f"{organisation} already has a course called '{course.title}'",
+        lambda: _title_taken(organisation.pk, course.title, None),
+    )
     audit.record(
         actor,
         "training.course.created",
@@ -405,7 +442,7 @@ def edit_course(actor: Actor, course: Course, *, expected_version: int, **data: 
     """Change a course's details (send only what changes). A stale version is refused."""
     _require_change(actor, course, "course")
     _unknown(data, COURSE_FIELDS)
-    locked = Course._base_manager.select_for_update().get(pk=course.pk)
+    locked = Course._base_manager.select_for_update(of=("self",)).get(pk=course.pk)
     if locked.version != expected_version:
         raise ValidationError(STALE)
     current = {name: getattr(locked, name) for name in COURSE_FIELDS}
@@ -426,7 +463,10 @@ def edit_course(actor: Actor, course: Course, *, expected_version: int, **data: 
         setattr(locked, name, value)
     locked.version += 1
     _save_unique(
-        locked, "title", f"{locked.organisation} already has a course called '{locked.title}'"
+        locked,
+        "title",
+        f"{locked.organisation} already has a course called '{locked.title}'",
+        lambda: _title_taken(locked.organisation_id, locked.title, locked.pk),
     )
     if "description_html" in changes:
         changes["description_html"] = "changed"
@@ -466,7 +506,7 @@ def publish_problems(course: Course) -> list[str]:
 def publish_course(actor: Actor, course: Course) -> Course:
     """Make the course visible to learners (needs a unit and a run)."""
     _require_change(actor, course, "course")
-    locked = Course._base_manager.select_for_update().get(pk=course.pk)
+    locked = Course._base_manager.select_for_update(of=("self",)).get(pk=course.pk)
     if locked.status == CourseStatus.PUBLISHED:
         raise ValidationError("This course is already published")
     problems = publish_problems(locked)
@@ -490,7 +530,7 @@ def publish_course(actor: Actor, course: Course) -> Course:
 def archive_course(actor: Actor, course: Course) -> Course:
     """Close the course to new learners; learners on it carry on and keep their credentials."""
     _require_change(actor, course, "course")
-    locked = Course._base_manager.select_for_update().get(pk=course.pk)
+    locked = Course._base_manager.select_for_update(of=("self",)).get(pk=course.pk)
     if locked.status == CourseStatus.ARCHIVED:
         raise ValidationError("This course is already archived")
     before = locked.status
@@ -508,6 +548,13 @@ def archive_course(actor: Actor, course: Course) -> Course:
 
 
 # --- runs ----------------------------------------------------------------------------------
+
+
+def _run_name_taken(course: Course, name: str, exclude: int | None) -> bool:
+    taken = course.runs.filter(name__iexact=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    return taken.exists()
 
 
 def _run_errors(
@@ -532,22 +579,20 @@ def _run_errors(
         _add(
             errors,
             "enrolment_closes_on",
-            f"Enrolment must close on or after the day it opens ({_day(opens)})",
+            f"Enrolment must close on or after the day it opens ({day(opens)})",
         )
     if not errors.get("ends_on") and starts and ends and ends < starts:
-        _add(errors, "ends_on", f"The run must end on or after the day it starts ({_day(starts)})")
+        _add(errors, "ends_on", f"The run must end on or after the day it starts ({day(starts)})")
     if not errors.get("enrolment_closes_on") and ends and closes and closes > ends:
         _add(
             errors,
             "enrolment_closes_on",
-            f"Enrolment must close by the end of the run ({_day(ends)})",
+            f"Enrolment must close by the end of the run ({day(ends)})",
         )
-    if "name" not in errors:
-        taken = course.runs.filter(name__iexact=data["name"])
-        if run is not None:
-            taken = taken.exclude(pk=run.pk)
-        if taken.exists():
-            _add(errors, "name", f"{course} already has a run called '{data['name']}'")
+    if "name" not in errors and _run_name_taken(
+        course, data["name"], run.pk if run is not None else None
+    ):
+        _add(errors, "name", f"{course} already has a run called '{data['name']}'")
     if run is not None and data.get("places") is not None and "places" not in errors:
         taken_places = run.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).count()
         if data["places"] < taken_places:
@@ -567,7 +612,12 @@ def add_run(actor: Actor, course: Course, **data: Any) -> CourseRun:
     data = {field: data.get(field) for field in RUN_FIELDS}
     _raise(_run_errors(data, course, None))
     run = CourseRun(course=course, **data)
-    _save_unique(run, "name", f"{course} already has a run called '{run.name}'")
+    _save_unique(
+        run,
+        "name",
+        f"{course} already has a run called '{run.name}'",
+        lambda: _run_name_taken(course, run.name, None),
+    )
     audit.record(
         actor, "training.run.created", run, organisation=course.organisation_id, changes=data
     )
@@ -579,7 +629,7 @@ def edit_run(actor: Actor, run: CourseRun, **data: Any) -> CourseRun:
     """Change a run's name, dates or places (send only what changes)."""
     _require_change(actor, run, "run")
     _unknown(data, RUN_FIELDS)
-    locked = CourseRun._base_manager.select_for_update().get(pk=run.pk)
+    locked = CourseRun._base_manager.select_for_update(of=("self",)).get(pk=run.pk)
     merged = {field: data.get(field, getattr(locked, field)) for field in RUN_FIELDS}
     _raise(_run_errors(merged, locked.course, locked))
     changes = _changes(locked, merged)
@@ -587,7 +637,12 @@ def edit_run(actor: Actor, run: CourseRun, **data: Any) -> CourseRun:
         return locked
     for field, value in merged.items():
         setattr(locked, field, value)
-    _save_unique(locked, "name", f"{locked.course} already has a run called '{locked.name}'")
+    _save_unique(
+        locked,
+        "name",
+        f"{locked.course} already has a run called '{locked.name}'",
+        lambda: _run_name_taken(locked.course, locked.name, locked.pk),
+    )
     audit.record(
         actor,
         "training.run.changed",
@@ -638,7 +693,7 @@ def add_module(actor: Actor, course: Course, **data: Any) -> Module:
     _unknown(data, MODULE_FIELDS)
     data.setdefault("title", "")
     _raise(_module_errors(data))
-    Course._base_manager.select_for_update().get(pk=course.pk)
+    Course._base_manager.select_for_update(of=("self",)).get(pk=course.pk)
     module = Module(course=course, position=_next_position(course.modules.all()), **data)
     module.save()
     audit.record(
@@ -652,7 +707,7 @@ def edit_module(actor: Actor, module: Module, **data: Any) -> Module:
     _require_change(actor, module, "unit")
     _unknown(data, MODULE_FIELDS)
     _raise(_module_errors(data))
-    locked = Module._base_manager.select_for_update().get(pk=module.pk)
+    locked = Module._base_manager.select_for_update(of=("self",)).get(pk=module.pk)
     changes = _changes(locked, data)
     if not changes:
         return locked
@@ -682,7 +737,7 @@ def move_module(actor: Actor, module: Module, direction: str) -> Module:
     _require_change(actor, module, "unit")
     if direction not in ("up", "down"):
         raise ValidationError({"direction": "Choose up or down"})
-    course = Course._base_manager.select_for_update().get(pk=module.course_id)
+    course = Course._base_manager.select_for_update(of=("self",)).get(pk=module.course_id)
     units = list(course.modules.order_by("position", "pk"))
     index = next(i for i, u in enumerate(units) if u.pk == module.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -745,7 +800,7 @@ def module_delete_problem(module: Module) -> str:
 def delete_module(actor: Actor, module: Module) -> None:
     """Remove a unit nobody has completed or worked on, with its pages and activities."""
     _require_change(actor, module, "unit")
-    course = Course._base_manager.select_for_update().get(pk=module.course_id)
+    course = Course._base_manager.select_for_update(of=("self",)).get(pk=module.course_id)
     problem = module_delete_problem(module)
     if problem:
         raise ValidationError(problem)
@@ -772,8 +827,7 @@ def _page_errors(data: dict[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     _text(errors, data, "title", "Title", limit=200, required=True, hint="a title for the page")
     _text(errors, data, "link_label", "Link text", limit=200)
-    if "body_html" in data and not isinstance(data["body_html"] or "", str):
-        _add(errors, "body_html", "Text must be text")
+    _long_text(errors, data, "body_html", "Text")
     _web_address(errors, data, "link_url", "Link")
     if data.get("link_label") and "link_url" in data and not data.get("link_url"):
         _add(errors, "link_url", "Enter the web address the link text goes to")
@@ -801,7 +855,7 @@ def add_page(actor: Actor, module: Module, *, attachment: Any = None, **data: An
             errors.update(exc.message_dict)
     _raise(errors)
     note = _rich(data, "body_html")
-    Module._base_manager.select_for_update().get(pk=module.pk)
+    Module._base_manager.select_for_update(of=("self",)).get(pk=module.pk)
     page = ContentPage(module=module, position=_next_position(module.pages.all()), **data)
     if attachment is not None:
         _store_attachment(page, attachment, display_name)
@@ -841,7 +895,7 @@ def edit_page(
             errors.update(exc.message_dict)
     _raise(errors)
     note = _rich(data, "body_html")
-    locked = ContentPage._base_manager.select_for_update().get(pk=page.pk)
+    locked = ContentPage._base_manager.select_for_update(of=("self",)).get(pk=page.pk)
     changes = _changes(locked, data)
     if "body_html" in changes:
         changes["body_html"] = "changed"
@@ -927,7 +981,7 @@ def add_activity(actor: Actor, module: Module, **data: Any) -> Activity:
     data.setdefault("title", "")
     data.setdefault("prompt", "")
     _raise(_activity_errors(data))
-    Module._base_manager.select_for_update().get(pk=module.pk)
+    Module._base_manager.select_for_update(of=("self",)).get(pk=module.pk)
     activity = Activity(module=module, position=_next_position(module.activities.all()), **data)
     activity.save()
     audit.record(
@@ -945,7 +999,7 @@ def edit_activity(actor: Actor, activity: Activity, **data: Any) -> Activity:
     _require_change(actor, activity, "activity")
     _unknown(data, ACTIVITY_FIELDS)
     _raise(_activity_errors(data))
-    locked = Activity._base_manager.select_for_update().get(pk=activity.pk)
+    locked = Activity._base_manager.select_for_update(of=("self",)).get(pk=activity.pk)
     if "kind" in data and data["kind"] != locked.kind and _activity_work_exists(locked):
         raise ValidationError(
             {"kind": "Learners have already worked on this activity, so its kind cannot change"}
@@ -1032,7 +1086,7 @@ def edit_session(actor: Actor, session: LiveSession, **data: Any) -> LiveSession
     """Change a session (send only what changes); add the recording afterwards."""
     _require_change(actor, session, "live session")
     _unknown(data, SESSION_FIELDS)
-    locked = LiveSession._base_manager.select_for_update().get(pk=session.pk)
+    locked = LiveSession._base_manager.select_for_update(of=("self",)).get(pk=session.pk)
     _raise(_session_errors(data, locked.run))
     changes = _changes(locked, data)
     if not changes:

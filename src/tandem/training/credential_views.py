@@ -47,6 +47,11 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _statement(verification: Any, credential: Credential) -> credentials.Statement:
+    """What the credential states: its verified claims (the stored token's otherwise)."""
+    return credentials.statement_of(verification.claims or credentials.claims_of(credential))
+
+
 # --- the learner's and staff's pages --------------------------------------------------------
 
 
@@ -72,11 +77,12 @@ def your_credentials(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, credential: Credential, form: Any = None) -> dict:
     actor = request.actor
     can_revoke = policies.can_change(actor, credential)
+    verification = credentials.verify_credential(credential)
     return {
         "credential": credential,
-        "verification": credentials.verify_credential(credential),
+        "verification": verification,
+        "statement": _statement(verification, credential),
         "verification_url": credentials.verification_url(credential),
-        "accreditation": credentials.accreditation_text(credential.course),
         "is_recipient": credential.recipient_id == actor.person_id,
         "can_revoke": can_revoke and not credential.is_revoked,
         "form": form if form is not None else (forms.RevokeForm() if can_revoke else None),
@@ -164,7 +170,7 @@ def verify_credential(request: HttpRequest, uuid: Any) -> HttpResponse:
         {
             "credential": credential,
             "verification": verification,
-            "accreditation": credentials.accreditation_text(credential.course),
+            "statement": _statement(verification, credential),
             "issuer_profile_url": credentials.issuer_profile_url(credential.issuer),
             "key_id": keys.key_id(credential.key),
             "verification_url": credentials.verification_url(credential),
@@ -194,11 +200,10 @@ def verify(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "credential": result.credential if result else None,
-            "accreditation": (
-                credentials.accreditation_text(result.credential.course)
-                if result and result.credential
-                else ""
+            "statement": (
+                credentials.statement_of(result.claims) if result and result.credential else None
             ),
+            "key_id": (keys.key_id(result.credential.key) if result and result.credential else ""),
         },
     )
 

@@ -15,12 +15,13 @@ built in-process (no network) and the token must be one we stored.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -57,6 +58,8 @@ from tandem.training.models import Credential, CredentialKind, IssuerKey
 if TYPE_CHECKING:
     from tandem.core.actor import Actor
     from tandem.training.models import Course, Enrolment, Module
+
+logger = logging.getLogger(__name__)
 
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 PURPOSE = "revocation"
@@ -111,16 +114,35 @@ def _our_route(url: Any, name: str) -> UUID | None:
 # --- issuing -------------------------------------------------------------------------------
 
 
-def issue_badge(enrolment: Enrolment, module: Module) -> Credential:
-    """The learner's badge for a completed unit: issued once, returned thereafter."""
+def issue_badge(
+    enrolment: Enrolment,
+    module: Module,
+    *,
+    issued_at: datetime | None = None,
+    notify_learner: bool = True,
+) -> Credential:
+    """The learner's badge for a completed unit: issued once, returned thereafter.
+
+    ``issued_at`` (default now) dates it, for example at the unit's completion; the
+    learner is emailed about it unless ``notify_learner`` is False.
+    """
     if module.course_id != enrolment.run.course_id:
         raise ValidationError({"module": "This unit is not part of the learner's course"})
-    return _issue(enrolment, CredentialKind.BADGE, module)
+    return _issue(enrolment, CredentialKind.BADGE, module, issued_at, notify_learner)
 
 
-def issue_certificate(enrolment: Enrolment) -> Credential:
-    """The learner's certificate for a completed course: issued once, returned thereafter."""
-    return _issue(enrolment, CredentialKind.CERTIFICATE, None)
+def issue_certificate(
+    enrolment: Enrolment,
+    *,
+    issued_at: datetime | None = None,
+    notify_learner: bool = True,
+) -> Credential:
+    """The learner's certificate for a completed course: issued once, returned thereafter.
+
+    ``issued_at`` (default now) dates it; ``notify_learner`` False sends no email (the
+    course-completed email already tells the learner about it).
+    """
+    return _issue(enrolment, CredentialKind.CERTIFICATE, None, issued_at, notify_learner)
 
 
 def _existing(enrolment: Enrolment, kind: str, module: Module | None) -> Credential | None:
@@ -136,14 +158,21 @@ def _next_status_index(organisation: Organisation) -> int:
         # Serialise issuers of the same organisation where the database can
         # (PostgreSQL); the unique index on (issuer, status_index) and the retry in
         # _issue cover the rest.
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        Organisation.objects.select_for_update(of=("self",)).filter(pk=organisation.pk).first()
         top = Credential.objects.filter(issuer=organisation).aggregate(m=Max("status_index"))["m"]
     return 0 if top is None else top + 1
 
 
-def _issue(enrolment: Enrolment, kind: str, module: Module | None) -> Credential:
+def _issue(
+    enrolment: Enrolment,
+    kind: str,
+    module: Module | None,
+    issued_at: datetime | None = None,
+    notify_learner: bool = True,
+) -> Credential:
     found = _existing(enrolment, kind, module)
     if found is not None:
+        found.created = False
         return found
     with system_access():
         course = enrolment.run.course
@@ -164,7 +193,7 @@ def _issue(enrolment: Enrolment, kind: str, module: Module | None) -> Credential
                     key=key,
                     name=_credential_name(kind, course, module)[:300],
                     status_index=_next_status_index(organisation),
-                    issued_at=timezone.now().replace(microsecond=0),
+                    issued_at=(issued_at or timezone.now()).replace(microsecond=0),
                 )
                 credential.token = keys.signer(key).sign(build_credential(credential))
                 credential.save(force_insert=True)
@@ -173,6 +202,7 @@ def _issue(enrolment: Enrolment, kind: str, module: Module | None) -> Credential
             # or another credential took the status index (try the next one).
             found = _existing(enrolment, kind, module)
             if found is not None:
+                found.created = False
                 return found
             continue
         audit.record(
@@ -186,13 +216,20 @@ def _issue(enrolment: Enrolment, kind: str, module: Module | None) -> Credential
                 "status_index": credential.status_index,
             },
         )
-        notify(
-            [recipient],
-            "training/email/credential_issued.txt",
-            {"credential": credential, "url": _absolute(credential.get_absolute_url())},
-        )
+        credential.created = True
+        if notify_learner:
+            tell_learner(credential)
         return credential
     raise RuntimeError("Could not find a free revocation-list index for the credential")
+
+
+def tell_learner(credential: Credential) -> None:
+    """Email the learner that the credential has been issued, with its address."""
+    notify(
+        [credential.recipient],
+        "training/email/credential_issued.txt",
+        {"credential": credential, "url": _absolute(credential.get_absolute_url())},
+    )
 
 
 def _credential_name(kind: str, course: Course, module: Module | None) -> str:
@@ -254,7 +291,7 @@ def _description(credential: Credential) -> str:
     text = course.summary.strip() or f"The course \u201c{course.title}\u201d."
     accreditation = accreditation_text(course)
     if accreditation:
-        text += f" Accreditation: {accreditation}."
+        text += f"{ACCREDITATION_MARK}{accreditation}."
     return text
 
 
@@ -326,7 +363,7 @@ def revoke(actor: Actor, credential: Credential, reason: str) -> Credential:
         raise ValidationError({"reason": "The reason must be 1,000 characters or fewer"})
     with transaction.atomic(), system_access():
         locked = (
-            Credential.objects.select_for_update()
+            Credential.objects.select_for_update(of=("self",))
             .select_related("issuer", "recipient", "course", "module")
             .get(pk=credential.pk)
         )
@@ -544,7 +581,11 @@ def verify_token(token: Any) -> Verification:
         elif REVOKED_FLAG in str(exc):
             result.problems.append(f"Revoked by {organisation.name}")
         else:
-            result.problems.append(f"The revocation list could not be checked: {exc}")
+            logger.warning("Revocation list of %s could not be checked: %s", organisation.pk, exc)
+            result.problems.append(
+                f"Whether {organisation.name} has revoked this credential could not be checked "
+                "just now. Try again later."
+            )
         return result
     if credential.is_revoked:
         # The list and the record agree by construction; the record wins if not.
@@ -567,6 +608,87 @@ def claims_of(credential: Credential) -> dict[str, Any]:
     """What a stored credential states (its signed payload, decoded)."""
     decoded = _unverified(credential.token)
     return decoded[1] if decoded else {}
+
+
+ACCREDITATION_MARK = " Accreditation: "
+
+
+@dataclass
+class Statement:
+    """What a signed credential states, read from its claims (not from today's records)."""
+
+    name: str = ""
+    achievement_name: str = ""
+    achievement_type: str = ""
+    description: str = ""
+    summary: str = ""
+    accreditation: str = ""
+    criteria: str = ""
+    credits: Decimal | None = None
+    issuer_name: str = ""
+    recipient_name: str = ""
+    valid_from: datetime | None = None
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def statement_of(claims: Any) -> Statement:
+    """The facts a credential's claims state, tolerant of anything malformed."""
+    if not isinstance(claims, dict):
+        return Statement()
+    subject = claims.get("credentialSubject")
+    subject = subject if isinstance(subject, dict) else {}
+    achievement = subject.get("achievement")
+    achievement = achievement if isinstance(achievement, dict) else {}
+    criteria = achievement.get("criteria")
+    issuer = claims.get("issuer")
+    identifiers = subject.get("identifier")
+    recipient = ""
+    if isinstance(identifiers, list):
+        recipient = next(
+            (
+                _text(i.get("identityHash"))
+                for i in identifiers
+                if isinstance(i, dict) and i.get("identityType") == "name" and not i.get("hashed")
+            ),
+            "",
+        )
+    credits = achievement.get("creditsAvailable")
+    description = _text(achievement.get("description"))
+    summary, accreditation = description, ""
+    if ACCREDITATION_MARK in description and description.endswith("."):
+        summary, accreditation = description.rsplit(ACCREDITATION_MARK, 1)
+        accreditation = accreditation[:-1]
+    valid_from = None
+    if isinstance(claims.get("validFrom"), str):
+        try:
+            valid_from = datetime.fromisoformat(claims["validFrom"])
+        except ValueError:
+            valid_from = None
+    return Statement(
+        name=_text(claims.get("name")),
+        achievement_name=_text(achievement.get("name")),
+        achievement_type=_text(achievement.get("achievementType")),
+        description=description,
+        summary=summary.strip(),
+        accreditation=accreditation.strip(),
+        criteria=_text(criteria.get("narrative")) if isinstance(criteria, dict) else "",
+        credits=(
+            Decimal(str(credits))
+            if isinstance(credits, int | float) and not isinstance(credits, bool)
+            else None
+        ),
+        issuer_name=_text(issuer.get("name")) if isinstance(issuer, dict) else "",
+        recipient_name=recipient,
+        valid_from=valid_from,
+    )
+
+
+def statement_of_credential(credential: Credential) -> Statement:
+    """What a stored credential states (its signed payload)."""
+    return statement_of(claims_of(credential))
 
 
 def verify_credential(credential: Credential) -> Verification:
@@ -602,7 +724,7 @@ def issuer_profile(organisation: Organisation) -> dict[str, Any]:
     for key in keys.keys_of(organisation):
         jwk = keys.public_jwk(key)
         method = {
-            "id": f"{profile_id}#{key.uuid}",
+            "id": keys.key_id(key),
             "type": "JsonWebKey",
             "controller": profile_id,
             "publicKeyJwk": jwk,

@@ -39,6 +39,10 @@ from tandem.training.models import (
     UnitKind,
 )
 
+# The advanced cohort started this long ago; a module opens every fortnight.
+ADVANCED_STARTED_DAYS_AGO = 60
+ADVANCED_RELEASE_EVERY_DAYS = 14
+
 WORKBOOKS = (
     (
         "What mentoring is, and what it is not",
@@ -189,11 +193,11 @@ def _advanced(riverside: Organisation, trainer: Person, today: Any) -> Course:
     )
     run = CourseRun.objects.create(
         course=course,
-        name=f"Cohort starting {today - timedelta(days=45):%B %Y}",
-        enrolment_opens_on=today - timedelta(days=75),
-        enrolment_closes_on=today - timedelta(days=40),
-        starts_on=today - timedelta(days=45),
-        ends_on=today + timedelta(days=140),
+        name=f"Cohort starting {today - timedelta(days=ADVANCED_STARTED_DAYS_AGO):%B %Y}",
+        enrolment_opens_on=today - timedelta(days=ADVANCED_STARTED_DAYS_AGO + 30),
+        enrolment_closes_on=today - timedelta(days=ADVANCED_STARTED_DAYS_AGO - 5),
+        starts_on=today - timedelta(days=ADVANCED_STARTED_DAYS_AGO),
+        ends_on=today + timedelta(days=185 - ADVANCED_STARTED_DAYS_AGO),
         places=20,
     )
     for i, title in enumerate(ADVANCED_MODULES, start=1):
@@ -204,7 +208,7 @@ def _advanced(riverside: Organisation, trainer: Person, today: Any) -> Course:
             title=title,
             glh=Decimal("3") if i < 13 else Decimal("4"),
             requires_previous=i > 1,
-            release_after_days=(i - 1) * 14,
+            release_after_days=(i - 1) * ADVANCED_RELEASE_EVERY_DAYS,
         )
         ContentPage.objects.create(
             module=module, position=1, title=title, body_html=f"<p>Notes for {title.lower()}.</p>"
@@ -226,7 +230,9 @@ def _advanced(riverside: Organisation, trainer: Person, today: Any) -> Course:
                 "costs and returns, and how you will know it worked.",
             )
         if i in (1, 4, 7, 10, 13):
-            starts = _at(run.starts_on + timedelta(days=(i - 1) * 14 + 2), 16)
+            starts = _at(
+                run.starts_on + timedelta(days=(i - 1) * ADVANCED_RELEASE_EVERY_DAYS + 2), 16
+            )
             LiveSession.objects.create(
                 run=run,
                 module=module,
@@ -262,10 +268,10 @@ def _accredited(riverside: Organisation, trainer: Person, today: Any) -> Course:
     )
     run = CourseRun.objects.create(
         course=course,
-        name=f"Spring {today.year + 1}",
-        enrolment_opens_on=today - timedelta(days=20),
-        enrolment_closes_on=today + timedelta(days=40),
-        starts_on=today + timedelta(days=50),
+        name=f"Cohort starting {today - timedelta(days=21):%B %Y}",
+        enrolment_opens_on=today - timedelta(days=60),
+        enrolment_closes_on=today - timedelta(days=14),
+        starts_on=today - timedelta(days=21),
         places=20,
     )
     for i, (title, summary) in enumerate(ACCREDITED_UNITS, start=1):
@@ -310,11 +316,15 @@ def _enrol(run: CourseRun, person: Person, organisation: Organisation, when: Any
     )
 
 
-def _complete(enrolment: Enrolment, modules: list[Module], start: Any) -> None:
+def _complete(
+    enrolment: Enrolment, modules: list[Module], start: Any, *, every_days: int = 3
+) -> None:
+    """Complete ``modules`` one every ``every_days`` days from ``start`` (two days after
+    each opens, on a schedule), each badge issued when its unit was completed."""
     from tandem.training import credentials
 
     for n, module in enumerate(modules):
-        done = _at(start + timedelta(days=3 * n + 2), 15)
+        done = _at(start + timedelta(days=every_days * n + 2), 15)
         for activity in module.activities.filter(kind=ActivityKind.REFLECTION):
             Answer.objects.create(
                 enrolment=enrolment,
@@ -324,7 +334,7 @@ def _complete(enrolment: Enrolment, modules: list[Module], start: Any) -> None:
             )
         ModuleCompletion.objects.create(enrolment=enrolment, module=module, completed_at=done)
         if module.awards_badge:
-            credentials.issue_badge(enrolment, module)
+            credentials.issue_badge(enrolment, module, issued_at=done)
         enrolment.last_active_at = done
     enrolment.save(update_fields=["last_active_at"])
 
@@ -366,7 +376,7 @@ def seed_training() -> bool:
             enrolment.status = EnrolmentStatus.COMPLETED
             enrolment.completed_at = _at(began + timedelta(days=14), 17)
             enrolment.save(update_fields=["status", "completed_at"])
-            credentials.issue_certificate(enrolment)
+            credentials.issue_certificate(enrolment, issued_at=enrolment.completed_at)
             MentorProfile.objects.filter(person=people[key]).update(
                 training_status=TrainingStatus.TRAINED
             )
@@ -377,16 +387,17 @@ def seed_training() -> bool:
             northgate = Organisation.objects.get(name=demo.ORGANISATIONS["northgate"].name)
             _enrol(run, people["ben"], northgate, _at(today - timedelta(days=3)))
 
-        # The advanced course: a cohort four modules in.
+        # The advanced course: a cohort part-way through, each module completed after
+        # it opened.
         run = advanced.runs.get()
         modules = list(advanced.modules.order_by("position"))
         for key in ("rebecca", "daniel", "kwame"):
             enrolment = _enrol(run, people[key], riverside, _at(run.starts_on))
-            _complete(enrolment, modules[:3], run.starts_on)
+            _complete(enrolment, modules[:3], run.starts_on, every_days=ADVANCED_RELEASE_EVERY_DAYS)
 
         # The accredited programme: an assignment waiting for the tutor.
         run = accredited.runs.get()
-        enrolment = _enrol(run, people["hannah"], riverside, _at(today - timedelta(days=10)))
+        enrolment = _enrol(run, people["hannah"], riverside, _at(today - timedelta(days=30)))
         assignment = Activity.objects.get(
             module__course=accredited, kind=ActivityKind.ASSIGNMENT, module__position=3
         )

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from jwt.algorithms import OKPAlgorithm
 from openbadgeslib.ob3 import OB3Signer
 
@@ -125,8 +126,12 @@ def signer(key: IssuerKey) -> OB3Signer:
 
 
 def key_id(key: IssuerKey) -> str:
-    """The key's identifier as published on the issuer profile."""
-    return f"urn:uuid:{key.uuid}"
+    """The key's one identifier: the id of its verification method on the issuer profile,
+    which is also the ``kid`` of its published JWK."""
+    with system_access():
+        organisation_uuid = key.organisation.uuid
+    profile = reverse("training:issuer_profile", kwargs={"uuid": organisation_uuid})
+    return f"{settings.SITE_URL.rstrip('/')}{profile}#{key.uuid}"
 
 
 @functools.lru_cache(maxsize=512)

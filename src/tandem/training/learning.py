@@ -21,7 +21,7 @@ from tandem.core import audit, policies
 from tandem.core.notify import notify
 from tandem.core.roles import Role
 from tandem.core.tenancy import system_access
-from tandem.training import project
+from tandem.training import project, selectors
 from tandem.training.learning_selectors import (  # noqa: F401  (the learning contract)
     COMPLETED,
     NEEDS_PREVIOUS,
@@ -49,6 +49,7 @@ from tandem.training.models import (
     PracticeEntry,
     Submission,
 )
+from tandem.training.selectors import day
 from tandem.training.uploads import check_upload
 
 if TYPE_CHECKING:
@@ -60,12 +61,6 @@ MAX_FEEDBACK_CHARS = 20_000
 # An autosaved answer is audited when written first and then at most this often.
 ANSWER_AUDIT_GAP_SECONDS = 600
 WITHDRAWN = "You have withdrawn from this course"
-COUNTED = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
-
-
-def day(d: date) -> str:
-    """5 December 2026."""
-    return f"{d.day} {d:%B %Y}"
 
 
 def _require_learner(actor: Actor, enrolment: Enrolment, doing: str) -> None:
@@ -75,7 +70,7 @@ def _require_learner(actor: Actor, enrolment: Enrolment, doing: str) -> None:
 
 def _lock(actor: Actor, enrolment: Enrolment) -> Enrolment:
     """The enrolment row, locked for the rest of the transaction."""
-    return Enrolment.objects.visible_to(actor).select_for_update().get(pk=enrolment.pk)
+    return Enrolment.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=enrolment.pk)
 
 
 def _course_activity(enrolment: Enrolment, activity: Activity) -> None:
@@ -151,12 +146,13 @@ def _check_window(run: CourseRun, today: date) -> None:
 
 
 def _check_places(run: CourseRun) -> None:
+    """Refuse a full run. Places are counted by the catalogue's rule (selectors)."""
     if run.places is None:
         return
     with system_access():
-        CourseRun.objects.select_for_update().filter(pk=run.pk).first()  # one at a time
-        taken = Enrolment.objects.filter(run=run, status__in=COUNTED).count()
-    if taken >= run.places:
+        CourseRun.objects.select_for_update(of=("self",)).filter(pk=run.pk).first()  # one at a time
+        counted = selectors.with_places(CourseRun.objects.filter(pk=run.pk)).get()
+    if selectors.places_left(counted) == 0:
         raise ValidationError({"run": f"{run.name} is full: all {run.places} places are taken"})
 
 
@@ -169,7 +165,7 @@ def enrol(actor: Actor, run: CourseRun, *, today: date | None = None) -> Enrolme
     today = today or timezone.localdate()
     now = timezone.now()
     existing = Enrolment.objects.visible_to(actor).filter(run=run, person_id=actor.person_id)
-    enrolment = existing.select_for_update().first()
+    enrolment = existing.select_for_update(of=("self",)).first()
     if enrolment is not None and enrolment.status != EnrolmentStatus.WITHDRAWN:
         enrolment.created = False
         return enrolment
@@ -255,14 +251,14 @@ def save_answer(
         )
     now = timezone.now()
     mine = Answer.objects.visible_to(actor).filter(enrolment=enrolment, activity=activity)
-    answer = mine.select_for_update().first()
+    answer = mine.select_for_update(of=("self",)).first()
     created = answer is None
     if answer is None:
         try:
             with transaction.atomic():
                 answer = Answer.objects.create(enrolment=enrolment, activity=activity, text=text)
         except IntegrityError:  # two autosaves at once
-            answer = mine.select_for_update().get()
+            answer = mine.select_for_update(of=("self",)).get()
             created = False
     previous = answer.updated_at
     if not created:
@@ -371,13 +367,13 @@ def submit(
 def assess(actor: Actor, submission: Submission, *, outcome: str, feedback: str = "") -> Submission:
     """Assess one attempt as met or not yet met, with feedback. An assessed attempt never
     changes: the learner resubmits a new attempt instead."""
-    from tandem.core.policies.training import course_staff_of
-
-    locked = Submission.objects.visible_to(actor).select_for_update().get(pk=submission.pk)
+    locked = (
+        Submission.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=submission.pk)
+    )
     enrolment = locked.enrolment
     if enrolment.person_id == actor.person_id:
         raise PermissionDenied("You can't assess your own work")
-    if enrolment.run.course.organisation_id not in course_staff_of(actor):
+    if not selectors.is_course_staff(actor, enrolment.run.course):
         raise PermissionDenied("Only the course's trainers, tutors and coordinators assess work")
     if locked.outcome:
         when = day(timezone.localdate(locked.assessed_at))
@@ -549,8 +545,13 @@ def missing_for_course(enrolment: Enrolment) -> list[str]:
     return missing
 
 
-def _complete_course_if_met(actor: Actor | None, enrolment: Enrolment) -> bool:
-    """Complete the course (certificate, mentor trained) once its rule is met."""
+def _complete_course_if_met(
+    actor: Actor | None, enrolment: Enrolment, *, badge: Any = None
+) -> bool:
+    """Complete the course (certificate, mentor trained) once its rule is met.
+
+    The learner gets one email, which names the certificate (and the badge of the last
+    unit, when one was issued with it) and links them."""
     if enrolment.status != EnrolmentStatus.ACTIVE or missing_for_course(enrolment):
         return False
     course = enrolment.run.course
@@ -558,8 +559,9 @@ def _complete_course_if_met(actor: Actor | None, enrolment: Enrolment) -> bool:
     enrolment.completed_at = timezone.now()
     enrolment.version += 1
     enrolment.save(update_fields=["status", "completed_at", "version"])
+    certificate = None
     if course.awards_certificate:
-        _credentials().issue_certificate(enrolment)
+        certificate = _credentials().issue_certificate(enrolment, notify_learner=False)
     trained = 0
     if course.is_mentor_training:
         from tandem.mentors.models import TrainingStatus
@@ -576,7 +578,11 @@ def _complete_course_if_met(actor: Actor | None, enrolment: Enrolment) -> bool:
         organisation=enrolment.organisation_id,
         changes={"course": str(course.uuid), "mentor_trained": bool(trained)},
     )
-    notify([enrolment.person], "training/email/course_completed.txt", {"enrolment": enrolment})
+    notify(
+        [enrolment.person],
+        "training/email/course_completed.txt",
+        {"enrolment": enrolment, "certificate": certificate, "badge": badge},
+    )
     return True
 
 
@@ -617,9 +623,12 @@ def complete_module(
         changes={"module": str(module.uuid), "glh": str(module.glh)},
     )
     _touch(locked, now)
+    badge = None
     if module.awards_badge:
-        _credentials().issue_badge(locked, module)
-    _complete_course_if_met(actor, locked)
+        badge = _credentials().issue_badge(locked, module, notify_learner=False)
+        badge = badge if getattr(badge, "created", False) else None
+    if not _complete_course_if_met(actor, locked, badge=badge) and badge is not None:
+        _credentials().tell_learner(badge)
     completion.created = True
     enrolment.status = locked.status
     enrolment.completed_at = locked.completed_at

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -201,14 +201,6 @@ def _detail(enrolment: Any) -> dict[str, Any]:
     }
 
 
-def _activity(enrolment: Any, uuid: Any) -> Any:
-    for module in sel.modules_of(enrolment):
-        for activity in sel.activities_of(module):
-            if activity.uuid == uuid:
-                return activity
-    raise Http404("No activity found")
-
-
 def _learner(actor: Any, enrolment: Any) -> None:
     if not sel.is_learner(actor, enrolment):
         raise PermissionDenied("Only the learner does this")
@@ -288,7 +280,7 @@ def put_answer(request: HttpRequest, uuid: UUID, activity_uuid: UUID, payload: A
     """Save the answer to a reflective question (replaces the text)."""
     actor = _actor(request)
     enrolment = sel.access_learning(actor, uuid)
-    activity = _activity(enrolment, activity_uuid)
+    activity = sel.activity_of(enrolment, activity_uuid)
     _learner(actor, enrolment)
     return learning.save_answer(actor, enrolment, activity, payload.text)
 
@@ -309,7 +301,7 @@ def submit(request: HttpRequest, uuid: UUID, payload: SubmissionIn) -> Any:
     POST /enrolments/{uuid}/submissions/with-file."""
     actor = _actor(request)
     enrolment = sel.access_learning(actor, uuid)
-    activity = _activity(enrolment, payload.activity)
+    activity = sel.activity_of(enrolment, payload.activity)
     _learner(actor, enrolment)
     submission = learning.submit(
         actor,
@@ -332,7 +324,7 @@ def submit_with_file(
     """multipart/form-data: activity, file and optional text (an assignment)."""
     actor = _actor(request)
     enrolment = sel.access_learning(actor, uuid)
-    found = _activity(enrolment, activity)
+    found = sel.activity_of(enrolment, activity)
     _learner(actor, enrolment)
     return Status(201, learning.submit(actor, enrolment, found, text=text, upload=file))
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -30,6 +31,7 @@ from tandem.training.models import (
     ReleaseMode,
     Submission,
 )
+from tandem.training.selectors import is_course_staff
 
 if TYPE_CHECKING:
     from tandem.core.actor import Actor
@@ -62,14 +64,10 @@ def is_learner(actor: Actor, enrolment: Enrolment) -> bool:
     return actor.person_id is not None and actor.person_id == enrolment.person_id
 
 
-def is_course_staff(actor: Actor, enrolment: Enrolment) -> bool:
-    return enrolment.run.course.organisation_id in course_staff_of(actor)
-
-
 def sees_work(actor: Actor, enrolment: Enrolment) -> bool:
     """Answers and submissions: the learner and the course's staff (not line managers, not
     the learner's own coordinators unless they also teach the course)."""
-    return is_learner(actor, enrolment) or is_course_staff(actor, enrolment)
+    return is_learner(actor, enrolment) or is_course_staff(actor, enrolment.run.course)
 
 
 def access_learning(actor: Actor, uuid: Any) -> Enrolment:
@@ -102,6 +100,20 @@ def activities_of(module: Module) -> list[Activity]:
     return list(module.activities.order_by("position", "pk"))
 
 
+def activity_of(enrolment: Enrolment, uuid: Any) -> Activity:
+    """An activity of any unit of the enrolment's course (404 when it is not one).
+
+    The enrolment was fetched visibly, so its course's activities may be read.
+    """
+    try:
+        with system_access():
+            return Activity.objects.select_related("module").get(
+                uuid=uuid, module__course_id=enrolment.run.course_id
+            )
+    except (Activity.DoesNotExist, ValueError, TypeError, DjangoValidationError) as exc:
+        raise Http404("No activity found") from exc
+
+
 def answers_of(actor: Actor, enrolment: Enrolment) -> dict[int, Answer]:
     """The learner's reflective answers by activity id."""
     return {a.activity_id: a for a in Answer.objects.visible_to(actor).filter(enrolment=enrolment)}
@@ -132,15 +144,21 @@ def completions_of(enrolment: Enrolment) -> dict[int, ModuleCompletion]:
 
 
 def opens_on(enrolment: Enrolment, module: Module) -> date | None:
-    """When the unit opens for this learner (None: open from the start)."""
+    """When the unit opens for this learner (None: open from the start).
+
+    On a cohort course nothing opens before the cohort starts: a unit opens on the run's
+    start date plus its ``release_after_days`` (scheduled release), or on the start date
+    (all at once). On a rolling course a scheduled unit opens that many days after the
+    learner enrolled; with 0 days, or released all at once, it is open at once.
+    """
     course = enrolment.run.course
-    if course.release_mode != ReleaseMode.SCHEDULED or not module.release_after_days:
-        return None
+    scheduled = course.release_mode == ReleaseMode.SCHEDULED
     if course.enrolment_mode == EnrolmentMode.COHORT:
-        start = enrolment.run.starts_on
-    else:
-        start = timezone.localdate(enrolment.enrolled_at)
-    return start + timedelta(days=module.release_after_days)
+        days = module.release_after_days if scheduled else 0
+        return enrolment.run.starts_on + timedelta(days=days or 0)
+    if not scheduled or not module.release_after_days:
+        return None
+    return timezone.localdate(enrolment.enrolled_at) + timedelta(days=module.release_after_days)
 
 
 def previous_module(enrolment: Enrolment, module: Module) -> Module | None:
@@ -172,6 +190,18 @@ def module_state(
         if before is not None and before.pk not in done:
             return NEEDS_PREVIOUS
     return OPEN
+
+
+def learner_may_open(actor: Actor, module: Module, today: date | None = None) -> bool:
+    """Has the actor an active or completed enrolment on the unit's course on which the
+    unit is open (or completed)? Learners read a unit's pages and files only then."""
+    if actor.person_id is None:
+        return False
+    enrolments = enrolments_of_person(actor).filter(
+        run__course_id=module.course_id,
+        status__in=(EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED),
+    )
+    return any(module_state(e, module, today) in (OPEN, COMPLETED) for e in enrolments)
 
 
 def state_opens_on(state: str) -> date | None:
@@ -369,7 +399,7 @@ def can_assess(actor: Actor, submission: Submission) -> bool:
     return (
         not submission.outcome
         and submission.enrolment.person_id != actor.person_id
-        and submission.enrolment.run.course.organisation_id in course_staff_of(actor)
+        and is_course_staff(actor, submission.enrolment.run.course)
     )
 
 

@@ -20,12 +20,13 @@ from tandem.core import policies
 from tandem.core.forms import apply_errors, bound_data
 from tandem.core.policies.training import course_staff_of
 from tandem.core.tenancy import access_object
-from tandem.training import learning, project
+from tandem.training import learning, project, selectors
 from tandem.training import learning_forms as forms
 from tandem.training import learning_selectors as sel
 from tandem.training.models import (
     ActivityKind,
     CourseRun,
+    CourseStatus,
     Credential,
     CredentialKind,
     EnrolmentStatus,
@@ -36,15 +37,6 @@ from tandem.training.models import (
 
 def _messages_of(exc: ValidationError) -> list[str]:
     return list(exc.messages)
-
-
-def _unit_activity(enrolment: Any, uuid: Any) -> Any:
-    """An activity of any unit of the enrolment's course."""
-    for module in sel.modules_of(enrolment):
-        for activity in sel.activities_of(module):
-            if str(activity.uuid) == str(uuid):
-                return activity
-    raise Http404("No activity found")
 
 
 def _learner_only(request: HttpRequest, enrolment: Any) -> None:
@@ -112,6 +104,16 @@ def _sessions(enrolment: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _can_rejoin(actor: Any, enrolment: Any) -> bool:
+    """A withdrawn learner may enrol again while the run's enrolment is open."""
+    run = enrolment.run
+    return (
+        enrolment.status == EnrolmentStatus.WITHDRAWN
+        and run.course.status == CourseStatus.PUBLISHED
+        and selectors.open_runs(actor, run.course).filter(pk=run.pk).exists()
+    )
+
+
 def _render_enrolment(
     request: HttpRequest, enrolment: Any, *, practice_form: Any = None, problems: Any = None
 ) -> HttpResponse:
@@ -137,12 +139,14 @@ def _render_enrolment(
             "practice_form": practice_form,
             "form": practice_form if practice_form is not None and practice_form.errors else None,
             "sessions": _sessions(enrolment),
+            "session_links": selectors.sees_session_links(actor, enrolment.run),
             "badges": [c for c in credentials if c.kind == CredentialKind.BADGE],
             "certificate": next(
                 (c for c in credentials if c.kind == CredentialKind.CERTIFICATE), None
             ),
             "is_learner": learner,
             "sees_work": sel.sees_work(actor, enrolment),
+            "can_rejoin": learner and _can_rejoin(actor, enrolment),
             "can_withdraw": enrolment.status == EnrolmentStatus.ACTIVE
             and policies.can_change(actor, enrolment),
             "can_complete_course": learner
@@ -304,7 +308,7 @@ def answer_save(request: HttpRequest, uuid: str, activity_uuid: str) -> HttpResp
     """Save a reflective answer: htmx autosave (answers the status line) or the Save button."""
     actor = request.actor
     enrolment = sel.access_learning(actor, uuid)
-    activity = _unit_activity(enrolment, activity_uuid)
+    activity = sel.activity_of(enrolment, activity_uuid)
     _learner_only(request, enrolment)
     text = request.POST.get("text", "")
     try:
@@ -336,7 +340,7 @@ def answer_save(request: HttpRequest, uuid: str, activity_uuid: str) -> HttpResp
 def submission_new(request: HttpRequest, uuid: str, activity_uuid: str) -> HttpResponse:
     actor = request.actor
     enrolment = sel.access_learning(actor, uuid)
-    activity = _unit_activity(enrolment, activity_uuid)
+    activity = sel.activity_of(enrolment, activity_uuid)
     _learner_only(request, enrolment)
     is_project = activity.kind == ActivityKind.PROJECT
     cls = forms.ProjectForm if is_project else forms.SubmissionForm

@@ -34,6 +34,14 @@ if TYPE_CHECKING:
 TAKES_A_PLACE = ~Q(enrolments__status=EnrolmentStatus.WITHDRAWN)
 
 
+# --- words ------------------------------------------------------------------------------
+
+
+def day(d: date) -> str:
+    """A date in words, like 5 December 2026."""
+    return f"{d.day} {d:%B %Y}"
+
+
 # --- who may do what -------------------------------------------------------------------
 
 
@@ -42,8 +50,13 @@ def is_course_staff(actor: Actor, course: Course) -> bool:
     return actor.is_superuser or course.organisation_id in course_staff_of(actor)
 
 
+def can_build_for(actor: Actor, organisation_id: int) -> bool:
+    """Trainers and coordinators build (and change) their organisation's courses."""
+    return actor.is_superuser or organisation_id in course_builders_of(actor)
+
+
 def can_build(actor: Actor, course: Course) -> bool:
-    return actor.is_superuser or course.organisation_id in course_builders_of(actor)
+    return can_build_for(actor, course.organisation_id)
 
 
 def builder_organisations(actor: Actor) -> list[Any]:
@@ -94,13 +107,16 @@ def places_left(run: CourseRun) -> int | None:
     return max(run.places - getattr(run, "enrolled", 0), 0)
 
 
-def own_enrolments(actor: Actor) -> dict[int, Enrolment]:
-    """The actor's own enrolments, by run id."""
+def _own_by_run(actor: Actor) -> dict[int, Enrolment]:
+    """The actor's own enrolments, by run id (the latest one of each run)."""
+    from tandem.training.learning_selectors import enrolments_of_person
+
     if actor.person_id is None:
         return {}
-    return {
-        e.run_id: e for e in Enrolment.objects.visible_to(actor).filter(person_id=actor.person_id)
-    }
+    mine: dict[int, Enrolment] = {}
+    for enrolment in enrolments_of_person(actor):
+        mine.setdefault(enrolment.run_id, enrolment)
+    return mine
 
 
 @dataclass
@@ -124,7 +140,7 @@ def catalogue(actor: Actor, day: date | None = None) -> list[CatalogueRow]:
     """Published courses the actor can see with at least one run open for enrolment,
     or a run the actor is already on."""
     day = day or timezone.localdate()
-    mine = own_enrolments(actor)
+    mine = _own_by_run(actor)
     runs = (
         open_runs(actor, day=day)
         .filter(course__status=CourseStatus.PUBLISHED)
@@ -139,7 +155,7 @@ def catalogue(actor: Actor, day: date | None = None) -> list[CatalogueRow]:
 
 def run_rows(actor: Actor, course: Course) -> list[RunRow]:
     """Every run of a course with places left and the actor's own enrolment."""
-    mine = own_enrolments(actor)
+    mine = _own_by_run(actor)
     return [
         RunRow(run, places_left(run), mine.get(run.pk))
         for run in with_places(runs_of(actor, course))
@@ -185,6 +201,24 @@ def sessions_of_course(actor: Actor, course: Course) -> QuerySet[LiveSession]:
         .filter(run__course=course)
         .select_related("run", "module")
         .order_by("starts_at")
+    )
+
+
+def sees_session_links(actor: Actor, run: CourseRun) -> bool:
+    """Joining links and recordings of a run's live sessions: for the course's staff and
+    the run's own learners (active or completed), not for everyone who sees the course."""
+    if is_course_staff(actor, run.course):
+        return True
+    if actor.person_id is None:
+        return False
+    return (
+        Enrolment.objects.visible_to(actor)
+        .filter(
+            run=run,
+            person_id=actor.person_id,
+            status__in=(EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED),
+        )
+        .exists()
     )
 
 
