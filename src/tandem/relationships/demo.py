@@ -752,10 +752,11 @@ def _observation(
     TimeEntry.objects.create(
         mentorship=mentorship,
         person=mentor,
-        kind=TimeKind.OBSERVATION if observer == mentor else TimeKind.PREPARATION,
+        # The observation itself counts automatically; this is the time around it.
+        kind=TimeKind.PREPARATION,
         on=day,
-        minutes=90 if observer == mentor else 30,
-        note="Observation and written feedback" if observer == mentor else "Planning the lesson",
+        minutes=45 if observer == mentor else 30,
+        note="Writing up the observation feedback" if observer == mentor else "Planning the lesson",
     )
 
 
