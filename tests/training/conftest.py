@@ -19,6 +19,7 @@ from tandem.training.models import (
     Course,
     CourseRun,
     CourseStatus,
+    Enrolment,
     LiveSession,
     Module,
     UnitKind,
@@ -129,3 +130,32 @@ def build_course(
 @pytest.fixture
 def course_world(cast) -> CourseWorld:
     return build_course(cast.riverside, created_by=cast.trainer)
+
+
+# --- a learner on the course, and the credentials they earn (the credential tests) -----
+
+
+@pytest.fixture
+def enrolment(cast, course_world):
+    """The mentor on the course, created directly (enrolment rules are tested elsewhere)."""
+    with system_access():
+        return Enrolment.objects.create(
+            run=course_world.run,
+            person=cast.mentor,
+            organisation=cast.riverside,
+            enrolled_at=timezone.now(),
+        )
+
+
+@pytest.fixture
+def badge(enrolment, course_world):
+    from tandem.training import credentials
+
+    return credentials.issue_badge(enrolment, course_world.modules[0])
+
+
+@pytest.fixture
+def certificate_credential(enrolment):
+    from tandem.training import credentials
+
+    return credentials.issue_certificate(enrolment)

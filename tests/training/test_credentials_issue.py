@@ -23,28 +23,7 @@ from openbadgeslib.ob3 import OB3Signer, OB3VerificationError, OB3Verifier
 from tandem.core.models import AuditEvent
 from tandem.core.tenancy import system_access
 from tandem.training import badge_image, certificate, credentials, keys
-from tandem.training.models import Credential, Enrolment, IssuerKey
-
-
-@pytest.fixture
-def enrolment(cast, course_world):
-    with system_access():
-        return Enrolment.objects.create(
-            run=course_world.run,
-            person=cast.mentor,
-            organisation=cast.riverside,
-            enrolled_at=timezone.now(),
-        )
-
-
-@pytest.fixture
-def badge(enrolment, course_world):
-    return credentials.issue_badge(enrolment, course_world.modules[0])
-
-
-@pytest.fixture
-def certificate_credential(enrolment):
-    return credentials.issue_certificate(enrolment)
+from tandem.training.models import Credential, IssuerKey
 
 
 def fetch_through_client(client):

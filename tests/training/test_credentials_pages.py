@@ -10,30 +10,9 @@ from django.utils import timezone
 
 from tandem.core.tenancy import system_access
 from tandem.training import badge_image, credentials
-from tandem.training.models import Credential, Enrolment
+from tandem.training.models import Credential
 
 from .test_credentials_issue import flip_signature_byte
-
-
-@pytest.fixture
-def enrolment(cast, course_world):
-    with system_access():
-        return Enrolment.objects.create(
-            run=course_world.run,
-            person=cast.mentor,
-            organisation=cast.riverside,
-            enrolled_at=timezone.now(),
-        )
-
-
-@pytest.fixture
-def badge(enrolment, course_world):
-    return credentials.issue_badge(enrolment, course_world.modules[0])
-
-
-@pytest.fixture
-def cert(enrolment):
-    return credentials.issue_certificate(enrolment)
 
 
 def text(response) -> str:
@@ -43,16 +22,16 @@ def text(response) -> str:
 # --- the learner's and staff's pages -------------------------------------------------------
 
 
-def test_the_learner_sees_their_credentials(badge, cert, login):
+def test_the_learner_sees_their_credentials(badge, certificate_credential, login):
     client = login(badge.recipient)
     page = client.get("/training/credentials/")
     assert page.status_code == 200
     assert "Workbook 1" in text(page) and "Mentoring in schools and colleges" in text(page)
-    detail = client.get(f"/training/credentials/{cert.uuid}/")
+    detail = client.get(f"/training/credentials/{certificate_credential.uuid}/")
     assert detail.status_code == 200
     body = text(detail)
     assert "Valid" in body and "University of Warwick" in body
-    assert f"/credentials/{cert.uuid}/" in body
+    assert f"/credentials/{certificate_credential.uuid}/" in body
     assert "Revoke the" not in body  # the learner cannot revoke
 
 
@@ -76,7 +55,7 @@ def test_who_sees_a_credential(badge, cast, login, who, status):
     assert client.get(f"/training/credentials/{badge.uuid}/badge.png").status_code == status
 
 
-def test_downloads(badge, cert, login):
+def test_downloads(badge, certificate_credential, login):
     client = login(badge.recipient)
     png = client.get(f"/training/credentials/{badge.uuid}/badge.png")
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
@@ -86,7 +65,7 @@ def test_downloads(badge, cert, login):
     assert token.content.decode() == badge.token
     as_json = client.get(f"/training/credentials/{badge.uuid}/credential.json").json()
     assert as_json["id"] == f"urn:uuid:{badge.uuid}"
-    pdf = client.get(f"/training/credentials/{cert.uuid}/certificate.pdf")
+    pdf = client.get(f"/training/credentials/{certificate_credential.uuid}/certificate.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     assert pdf["Content-Disposition"].startswith("attachment;")
     # A badge has no PDF certificate.
@@ -150,8 +129,8 @@ def test_who_may_not_revoke(badge, cast, login, who, status):
 # --- public pages ----------------------------------------------------------------------
 
 
-def test_the_verification_page_needs_no_sign_in(cert, client):
-    response = client.get(f"/credentials/{cert.uuid}/")
+def test_the_verification_page_needs_no_sign_in(certificate_credential, client):
+    response = client.get(f"/credentials/{certificate_credential.uuid}/")
     assert response.status_code == 200
     body = text(response)
     assert "Verified" in body
@@ -161,7 +140,7 @@ def test_the_verification_page_needs_no_sign_in(cert, client):
     assert "University of Warwick" in body and "Level 4" in body
     assert "Technical details" in body and "EdDSA" in body
     # Only what the credential states: no email address.
-    assert cert.recipient.email not in body
+    assert certificate_credential.recipient.email not in body
 
 
 def test_an_unknown_credential_is_a_404(client, db):
@@ -282,7 +261,7 @@ def test_a_corrupt_png_is_not_a_500(client, db):
 # --- API -------------------------------------------------------------------------------
 
 
-def test_api_lists_and_reads_credentials(badge, cert, login, cast):
+def test_api_lists_and_reads_credentials(badge, certificate_credential, login, cast):
     client = login(cast.mentor)
     listed = client.get("/api/v1/credentials?mine=true").json()
     assert listed["count"] == 2
@@ -360,9 +339,11 @@ def _change_records_after_issue(cast, course_world):
         Person.objects.filter(pk=cast.mentor.pk).update(given_name="Changed", family_name="Name")
 
 
-def test_the_verification_page_shows_what_the_credential_states(cert, badge, cast, client):
-    _change_records_after_issue(cast, _world(cert))
-    body = text(client.get(f"/credentials/{cert.uuid}/"))
+def test_the_verification_page_shows_what_the_credential_states(
+    certificate_credential, badge, cast, client
+):
+    _change_records_after_issue(cast, _world(certificate_credential))
+    body = text(client.get(f"/credentials/{certificate_credential.uuid}/"))
     assert "Verified" in body
     assert "Mina Patel" in body and "Changed Name" not in body
     assert "Mentoring in schools and colleges" in body and "Renamed course" not in body
@@ -373,26 +354,28 @@ def test_the_verification_page_shows_what_the_credential_states(cert, badge, cas
     assert "Workbook 1" in badge_body and "Renamed unit" not in badge_body
 
 
-def test_the_credential_page_shows_what_the_credential_states(cert, cast, login):
-    _change_records_after_issue(cast, _world(cert))
-    body = text(login(cast.mentor).get(f"/training/credentials/{cert.uuid}/"))
+def test_the_credential_page_shows_what_the_credential_states(certificate_credential, cast, login):
+    _change_records_after_issue(cast, _world(certificate_credential))
+    body = text(login(cast.mentor).get(f"/training/credentials/{certificate_credential.uuid}/"))
     assert "Mentoring in schools and colleges" in body and "Renamed course" not in body
     assert "Awarded to" in body and "Mina Patel" in body
     assert "University of Warwick" in body and "Some Other Body" not in body
 
 
-def test_the_certificate_states_what_was_certified(cert, cast):
+def test_the_certificate_states_what_was_certified(certificate_credential, cast):
     from tandem.training import certificate
 
-    _change_records_after_issue(cast, _world(cert))
-    html = certificate.certificate_html(cert)
+    _change_records_after_issue(cast, _world(certificate_credential))
+    html = certificate.certificate_html(certificate_credential)
     assert "Mina Patel" in html and "Changed Name" not in html
     assert "Mentoring in schools and colleges" in html and "Renamed course" not in html
     assert "40 guided learning hours" in html
     assert "University of Warwick" in html and "Some Other Body" not in html
 
 
-def test_a_revocation_list_failure_is_logged_not_shown(cert, client, monkeypatch, caplog):
+def test_a_revocation_list_failure_is_logged_not_shown(
+    certificate_credential, client, monkeypatch, caplog
+):
     from openbadgeslib.ob3 import OB3VerificationError
 
     def broken(*args, **kwargs):
@@ -400,7 +383,7 @@ def test_a_revocation_list_failure_is_logged_not_shown(cert, client, monkeypatch
 
     monkeypatch.setattr(credentials.OB3Verifier, "check_status", broken)
     with caplog.at_level("WARNING", logger="tandem.training.credentials"):
-        body = text(client.get(f"/credentials/{cert.uuid}/"))
+        body = text(client.get(f"/credentials/{certificate_credential.uuid}/"))
     assert "10.0.0.5" not in body and "internal detail" not in body
     assert "could not be checked just now" in body
     assert any("10.0.0.5" in r.getMessage() for r in caplog.records)
@@ -415,7 +398,7 @@ def test_the_issuer_profile_names_each_key_once(badge, client, cast, login):
     assert method["id"] in body
 
 
-def test_credential_emails_are_plain_text(cast, course_world, enrolment, cert):
+def test_credential_emails_are_plain_text(cast, course_world, enrolment, certificate_credential):
     from django.core import mail
 
     from tandem.training.models import Course
