@@ -412,8 +412,10 @@ def status_list_token(organisation: Organisation, key: IssuerKey | None = None) 
     with system_access():
         issued = Credential.objects.filter(issuer=organisation)
         top = issued.aggregate(m=Max("status_index"))["m"] or 0
-        revoked = sorted(
-            issued.filter(revoked_at__isnull=False).values_list("status_index", flat=True)
+        revoked = list(
+            issued.filter(revoked_at__isnull=False)
+            .order_by("status_index")
+            .values_list("status_index", flat=True)
         )
     size = max(DEFAULT_SIZE_BITS, math.ceil((top + 1) / DEFAULT_SIZE_BITS) * DEFAULT_SIZE_BITS)
     digest = hashlib.sha256(",".join(map(str, revoked)).encode()).hexdigest()

@@ -101,6 +101,12 @@ class Credential(models.Model):
             models.Index(
                 fields=["enrolment", "kind", "revoked_at"], name="credential_live_badge_idx"
             ),
+            # The revocation list reads an issuer's revoked credentials on every check.
+            models.Index(
+                fields=["issuer", "status_index"],
+                condition=Q(revoked_at__isnull=False),
+                name="credential_revoked_idx",
+            ),
         ]
 
     def __str__(self) -> str:
