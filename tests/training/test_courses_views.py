@@ -459,3 +459,20 @@ def test_course_page_explains_a_unit_that_needs_the_previous_one(cast, course_wo
     html = login(cast.mentor).get(url("course_detail", course_world.course)).content.decode()
     assert "Opens when the previous unit is completed" in html
     assert "Complete the unit before it first" not in html
+
+
+def test_a_refused_delete_says_why_on_the_same_page_and_keeps_the_record(cast, course_world, login):
+    """Every delete page asks first; when someone has worked on the record the service
+    refuses and the page says why, and nothing is removed."""
+    from tandem.training import learning
+    from tandem.training.models import CourseRun
+
+    learning.enrol(cast.actor("mentor"), course_world.run)
+    client = login(cast.trainer)
+    url = reverse("training:run_delete", args=[course_world.run.uuid])
+    assert "Delete the run" in client.get(url).content.decode()
+    response = client.post(url)
+    assert response.status_code == 200
+    assert "This cannot be deleted" in response.content.decode()
+    with system_access():
+        assert CourseRun.objects.filter(pk=course_world.run.pk).exists()

@@ -60,6 +60,28 @@ def _confirm_page(request: HttpRequest, **context: Any) -> HttpResponse:
     return render(request, "training/course_confirm.html", context)
 
 
+def _delete_page(
+    request: HttpRequest,
+    delete: Any,
+    *,
+    done: str,
+    then: Any,
+    problem: str = "",
+    **confirm: Any,
+) -> HttpResponse:
+    """Ask before deleting; on POST delete, say ``done`` and go to ``then``. A refusal
+    from the service (someone has worked on it) is shown on the same page."""
+    if request.method == "POST" and not problem:
+        try:
+            delete()
+        except ValidationError as exc:
+            problem = _error_message(exc)
+        else:
+            messages.success(request, done)
+            return redirect(then)
+    return _confirm_page(request, problem=problem, **confirm)
+
+
 def _error_message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -292,19 +314,13 @@ def run_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 def run_delete(request: HttpRequest, uuid: str) -> HttpResponse:
     actor = request.actor
     run = selectors.access_run(actor, uuid, for_write=True)
-    course = run.course
-    if request.method == "POST":
-        try:
-            services.delete_run(actor, run)
-        except ValidationError as exc:
-            messages.error(request, _error_message(exc))
-            return redirect(run)
-        messages.success(request, f"Run {run.name} deleted.")
-        return redirect(course)
-    return _confirm_page(
+    return _delete_page(
         request,
+        lambda: services.delete_run(actor, run),
+        done=f"Run {run.name} deleted.",
+        then=run.course,
         title=f"Delete the run {run.name}?",
-        caption=course.title,
+        caption=run.course.title,
         back=run,
         body="The run and its live sessions are removed. This cannot be undone.",
         submit="Delete run",
@@ -420,23 +436,16 @@ def module_move(request: HttpRequest, uuid: str) -> HttpResponse:
 def module_delete(request: HttpRequest, uuid: str) -> HttpResponse:
     actor = request.actor
     module = selectors.access_module(actor, uuid, for_write=True)
-    course = module.course
-    problem = services.module_delete_problem(module)
-    if request.method == "POST" and not problem:
-        try:
-            services.delete_module(actor, module)
-        except ValidationError as exc:
-            problem = _error_message(exc)
-        else:
-            messages.success(request, f"{module} deleted.")
-            return redirect(course)
-    return _confirm_page(
+    return _delete_page(
         request,
+        lambda: services.delete_module(actor, module),
+        done=f"{module} deleted.",
+        then=module.course,
+        problem=services.module_delete_problem(module),
         title=f"Delete {module}?",
-        caption=course.title,
+        caption=module.course.title,
         back=module,
         body="The unit, its pages, files and activities are removed. This cannot be undone.",
-        problem=problem,
         submit="Delete unit",
     )
 
@@ -520,16 +529,14 @@ def page_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 def page_delete(request: HttpRequest, uuid: str) -> HttpResponse:
     actor = request.actor
     page = selectors.access_page(actor, uuid, for_write=True)
-    module = page.module
-    if request.method == "POST":
-        services.delete_page(actor, page)
-        messages.success(request, f"Page {page.title} deleted.")
-        return redirect(module)
-    return _confirm_page(
+    return _delete_page(
         request,
+        lambda: services.delete_page(actor, page),
+        done=f"Page {page.title} deleted.",
+        then=page.module,
         title=f"Delete the page {page.title}?",
-        caption=module.title,
-        back=module,
+        caption=page.module.title,
+        back=page.module,
         body="The page and its file are removed. This cannot be undone.",
         submit="Delete page",
     )
@@ -611,23 +618,15 @@ def activity_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 def activity_delete(request: HttpRequest, uuid: str) -> HttpResponse:
     actor = request.actor
     activity = selectors.access_activity(actor, uuid, for_write=True)
-    module = activity.module
-    problem = ""
-    if request.method == "POST":
-        try:
-            services.delete_activity(actor, activity)
-        except ValidationError as exc:
-            problem = _error_message(exc)
-        else:
-            messages.success(request, f"Activity {activity.title} deleted.")
-            return redirect(module)
-    return _confirm_page(
+    return _delete_page(
         request,
+        lambda: services.delete_activity(actor, activity),
+        done=f"Activity {activity.title} deleted.",
+        then=activity.module,
         title=f"Delete the activity {activity.title}?",
-        caption=module.title,
-        back=module,
+        caption=activity.module.title,
+        back=activity.module,
         body="This cannot be undone.",
-        problem=problem,
         submit="Delete activity",
     )
 
@@ -725,16 +724,14 @@ def session_recording(request: HttpRequest, uuid: str) -> HttpResponse:
 def session_delete(request: HttpRequest, uuid: str) -> HttpResponse:
     actor = request.actor
     session = selectors.access_session(actor, uuid, for_write=True)
-    run = session.run
-    if request.method == "POST":
-        services.delete_session(actor, session)
-        messages.success(request, f"Live session {session.title} deleted.")
-        return redirect(run)
-    return _confirm_page(
+    return _delete_page(
         request,
+        lambda: services.delete_session(actor, session),
+        done=f"Live session {session.title} deleted.",
+        then=session.run,
         title=f"Delete the live session {session.title}?",
-        caption=run.name,
-        back=run,
+        caption=session.run.name,
+        back=session.run,
         body="This cannot be undone.",
         submit="Delete session",
     )
