@@ -172,8 +172,12 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 
 def error_summary(page: Page) -> list[tuple[str, str]]:
-    """The GOV.UK error summary's entries: (text, id of the field each link points at)."""
+    """The GOV.UK error summary's entries: (text, id of the field each link points at).
+
+    Called after submitting a form that should fail: waits for the answer to arrive (the
+    summary's first link) rather than reading the page the form was sent from."""
     links = page.locator(".govuk-error-summary__list a")
+    links.first.wait_for(state="visible")
     return [
         (text.strip(), href.lstrip("#"))
         for text, href in links.evaluate_all(
